@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using ConvEngine.Kernels.Cpu.Kernels;
+
+namespace ConvEngine.Kernels.Cpu;
+
+// 2-D convolution: adapters from buffers to the per-sample kernels in Kernels/Conv2dKernels.cs.
+// Samples are split into one contiguous chunk per thread, each with its own im2col scratch
+// (C·KH·KW × OH·OW floats, rented once per chunk), so temporary memory is bounded by
+// threads × one sample's columns whatever the batch size. A batch smaller than the thread count runs
+// its samples one after another with the threads inside each matrix product instead.
+public sealed partial class CpuBackend
+{
+    /// <summary>One sample-range task: samples [first, end), with its column scratch and the threads its GEMMs may use.</summary>
+    private delegate void SampleChunk(int chunk, int first, int end, Span<float> col, int gemmThreads);
+
+    /// <inheritdoc/>
+    public void Conv2dForward(Conv2dParams p, DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output)
+    {
+        float[] x = Data(input), w = Data(weight), y = Data(output);
+        float[]? b = DataOrNull(bias);
+        int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
+        ForEachSampleChunk(p, (_, first, end, col, gemmThreads) =>
+        {
+            for (int n = first; n < end; n++)
+                Conv2dKernels.Forward(p, x.AsSpan(n * inSize, inSize), w.AsSpan(0, p.WeightSize),
+                    b is null ? default : b.AsSpan(0, p.O), y.AsSpan(n * outSize, outSize), col, gemmThreads);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void Conv2dBackwardInput(Conv2dParams p, DeviceBuffer gradOutput, DeviceBuffer weight, DeviceBuffer gradInput)
+    {
+        float[] gy = Data(gradOutput), w = Data(weight), gx = Data(gradInput);
+        int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
+        ForEachSampleChunk(p, (_, first, end, col, gemmThreads) =>
+        {
+            for (int n = first; n < end; n++)
+                Conv2dKernels.BackwardInput(p, gy.AsSpan(n * outSize, outSize), w.AsSpan(0, p.WeightSize),
+                    gx.AsSpan(n * inSize, inSize), col, gemmThreads);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void Conv2dBackwardWeight(Conv2dParams p, DeviceBuffer input, DeviceBuffer gradOutput, DeviceBuffer gradWeight, DeviceBuffer? gradBias)
+    {
+        float[] x = Data(input), gy = Data(gradOutput), gw = Data(gradWeight);
+        float[]? gb = DataOrNull(gradBias);
+        int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW, weightSize = p.WeightSize;
+        int chunks = SampleChunks(p.N);
+        if (chunks == 0)
+        {
+            gw.AsSpan(0, weightSize).Clear();
+            gb?.AsSpan(0, p.O).Clear();
+            return;
+        }
+
+        // Each chunk sums its samples into its own partial gradient (chunk 0 straight into gradWeight);
+        // the partials are then added in chunk order, so the result does not depend on thread timing.
+        float[][] partials = new float[chunks - 1][];
+        for (int i = 0; i < partials.Length; i++) partials[i] = ArrayPool<float>.Shared.Rent(weightSize);
+        double[] biasSums = new double[chunks * p.O]; // (chunks, O)
+        try
+        {
+            ForEachSampleChunk(p, (chunk, first, end, col, gemmThreads) =>
+            {
+                Span<float> sum = chunk == 0 ? gw.AsSpan(0, weightSize) : partials[chunk - 1].AsSpan(0, weightSize);
+                for (int n = first; n < end; n++)
+                    Conv2dKernels.WeightGrad(p, x.AsSpan(n * inSize, inSize), gy.AsSpan(n * outSize, outSize),
+                        sum, n == first ? 0f : 1f, col, gemmThreads);
+                if (gb is not null)
+                    for (int n = first; n < end; n++)
+                        Conv2dKernels.AccumulateBiasGrad(p, gy.AsSpan(n * outSize, outSize), biasSums.AsSpan(chunk * p.O, p.O));
+            });
+            Span<float> total = gw.AsSpan(0, weightSize);
+            foreach (float[] partial in partials) TensorPrimitives.Add(total, partial.AsSpan(0, weightSize), total);
+        }
+        finally
+        {
+            foreach (float[] partial in partials) ArrayPool<float>.Shared.Return(partial);
+        }
+        if (gb is null) return;
+        for (int o = 0; o < p.O; o++)
+        {
+            double s = 0;
+            for (int chunk = 0; chunk < chunks; chunk++) s += biasSums[chunk * p.O + o];
+            gb[o] = (float)s;
+        }
+    }
+
+    /// <summary>How many sample chunks <see cref="ForEachSampleChunk"/> makes for a batch of <paramref name="n"/>.</summary>
+    private static int SampleChunks(int n) => n >= Threads ? Threads : Math.Min(n, 1);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> once per chunk of samples: in parallel with single-threaded GEMMs
+    /// when there are at least as many samples as threads, else as one chunk whose GEMMs use every thread.
+    /// </summary>
+    private static void ForEachSampleChunk(Conv2dParams p, SampleChunk body)
+    {
+        int chunks = SampleChunks(p.N);
+        if (chunks == 0) return;
+        int colSize = Conv2dKernels.ColumnSize(p);
+        void Run(int chunk, int gemmThreads)
+        {
+            float[] col = ArrayPool<float>.Shared.Rent(colSize);
+            try
+            {
+                body(chunk, chunk * p.N / chunks, (chunk + 1) * p.N / chunks, col.AsSpan(0, colSize), gemmThreads);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(col);
+            }
+        }
+        if (chunks == 1)
+            Run(0, Threads);
+        else
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, chunk => Run(chunk, 1));
+    }
+}

@@ -1,0 +1,78 @@
+using ConvEngine.Kernels;
+
+namespace ConvEngine;
+
+/// <summary>How a loss combines its per-element terms, as PyTorch's <c>reduction=</c>.</summary>
+public enum Reduction
+{
+    /// <summary>Average of the terms.</summary>
+    Mean,
+    /// <summary>Sum of the terms.</summary>
+    Sum,
+}
+
+// Log-softmax and the losses, forward and backward side by side.
+public static partial class Functional
+{
+    /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed stably, as <c>F.log_softmax</c>.</summary>
+    public static Tensor LogSoftmax(Tensor input, int dim)
+    {
+        dim = Tensor.NormalizeDim(dim, input.Dim);
+        var p = ReduceParams.AroundDim(input.ShapeArray, dim);
+        var backend = input.Backend;
+        var y = Tensor.Zeros(input.ShapeArray, input.Device);
+        backend.LogSoftmax(p, input.Contiguous0(), y.Buffer);
+        return Tensor.Record(y, "LogSoftmaxBackward0", [input], g =>
+        {
+            var gx = Tensor.Zeros(input.ShapeArray, input.Device);
+            backend.LogSoftmaxBackward(p, y.Buffer, g.Contiguous0(), gx.Buffer);
+            return [gx];
+        });
+    }
+
+    /// <summary>
+    /// Negative log-likelihood of the target classes, as <c>F.nll_loss</c>.
+    /// </summary>
+    /// <param name="logProbs">(N, C) log-probabilities</param>
+    /// <param name="target">(N) class indices in [0, C), as floats</param>
+    /// <param name="reduction">mean (default) or sum over the batch</param>
+    /// <returns>a scalar</returns>
+    public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        Tensor.CheckSameDevice(logProbs.Device, target);
+        if (logProbs.Dim != 2) throw new ConvEngineException($"nll_loss expects a 2-D input (N, C), but got input of size {logProbs.Shape}");
+        int rows = logProbs.Size(0), cols = logProbs.Size(1);
+        if (target.Dim != 1 || target.Size(0) != rows)
+            throw new ConvEngineException($"Expected input batch_size ({rows}) to match target batch_size ({(target.Dim == 0 ? 1 : target.Size(0))}).");
+        foreach (float t in target.ToArray())
+            if (t < 0 || t >= cols || t != MathF.Floor(t)) throw new ConvEngineException($"Target {t} is out of bounds.");
+        bool mean = reduction == Reduction.Mean;
+        var backend = logProbs.Backend;
+        var targets = target.Contiguous0();
+        var loss = Tensor.Zeros([], logProbs.Device);
+        backend.NllLoss(rows, cols, logProbs.Contiguous0(), targets, loss.Buffer, mean);
+        return Tensor.Record(loss, "NllLossBackward0", [logProbs], g =>
+        {
+            var gx = Tensor.Zeros([rows, cols], logProbs.Device);
+            backend.NllLossBackward(rows, cols, targets, g.Contiguous0(), gx.Buffer, mean);
+            return [gx];
+        });
+    }
+
+    /// <summary>Cross-entropy of logits against class indices: log-softmax then NLL, as <c>F.cross_entropy</c>.</summary>
+    /// <param name="logits">(N, C)</param>
+    /// <param name="target">(N) class indices in [0, C), as floats</param>
+    /// <param name="reduction">mean (default) or sum over the batch</param>
+    /// <returns>a scalar</returns>
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean) =>
+        NllLoss(LogSoftmax(logits, 1), target, reduction);
+
+    /// <summary>Squared error Σ(x − y)² or its mean, as <c>F.mse_loss</c>; input and target have the same shape.</summary>
+    public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        if (!input.Shape.Equals(target.Shape))
+            throw new ConvEngineException($"mse_loss expects input and target of the same size, but got input of size {input.Shape} and target of size {target.Shape}");
+        var squared = (input - target).Pow(2f);
+        return reduction == Reduction.Mean ? squared.Mean() : squared.Sum();
+    }
+}
