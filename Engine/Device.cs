@@ -28,7 +28,7 @@ public sealed class Device : IEquatable<Device>
     public static Device Parse(string spec)
     {
         string s = spec.Trim().ToLowerInvariant();
-        if (s is "cpu" or "auto") return Cpu;
+        if (s is "cpu" or "cpu:0" or "auto") return Cpu;
         string kind = s.Split(':')[0];
         foreach (var report in Accelerators.Probe())
             if (report.Kind == kind)

@@ -25,7 +25,8 @@ public sealed partial class Tensor
         else if (RequiresGrad) suffixes.Add("requires_grad=True");
 
         var sb = new StringBuilder(prefix).Append(body);
-        int lastLineLength = body.Length - body.LastIndexOf('\n') + 1;
+        string text = prefix + body; // PyTorch measures the last line including the prefix
+        int lastLineLength = text.Length - text.LastIndexOf('\n') + 1;
         foreach (var suffix in suffixes)
         {
             if (lastLineLength + suffix.Length + 2 > LineWidth)

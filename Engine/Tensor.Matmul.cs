@@ -15,8 +15,9 @@ public sealed partial class Tensor
             throw new ConvEngineException("both arguments to matmul need to be at least 1D, but they are " + $"{Dim}D and {other.Dim}D");
         if (Dim > 2 || other.Dim > 2)
             throw new ConvEngineException($"matmul supports 1-D and 2-D operands, but got {Dim}D and {other.Dim}D");
-        if (Dim == 1) return Unsqueeze(0).Matmul(other).Squeeze(-2);
-        if (other.Dim == 1) return Matmul(other.Unsqueeze(1)).Squeeze(-1);
+        if (Dim == 1 && other.Dim == 1) return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape(); // dot product → scalar
+        if (Dim == 1) return Unsqueeze(0).Mm(other).Squeeze(0);
+        if (other.Dim == 1) return Mm(other.Unsqueeze(1)).Squeeze(1);
         return Mm(other);
     }
 

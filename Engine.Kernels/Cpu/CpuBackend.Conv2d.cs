@@ -5,10 +5,11 @@ using ConvEngine.Kernels.Cpu.Kernels;
 namespace ConvEngine.Kernels.Cpu;
 
 // 2-D convolution: adapters from buffers to the per-sample kernels in Kernels/Conv2dKernels.cs.
-// Samples are split into one contiguous chunk per thread, each with its own im2col scratch
-// (C·KH·KW × OH·OW floats, rented once per chunk), so temporary memory is bounded by
-// threads × one sample's columns whatever the batch size. A batch smaller than the thread count runs
-// its samples one after another with the threads inside each matrix product instead.
+// Samples are split into one contiguous chunk per thread; a batch smaller than the thread count runs its
+// samples one after another with the threads inside each matrix product instead. Forward and
+// backward-weight need no scratch beyond the GEMM's packed panels; backward-input needs one sample's
+// column matrix (C·KH·KW × OH·OW floats) per chunk, rented once, so temporary memory is bounded by
+// threads × one sample whatever the batch size.
 public sealed partial class CpuBackend
 {
     /// <summary>One sample-range task: samples [first, end), with its column scratch and the threads its GEMMs may use.</summary>
@@ -20,11 +21,11 @@ public sealed partial class CpuBackend
         float[] x = Data(input), w = Data(weight), y = Data(output);
         float[]? b = DataOrNull(bias);
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
-        ForEachSampleChunk(p, (_, first, end, col, gemmThreads) =>
+        ForEachSampleChunk(p, 0, (_, first, end, _, gemmThreads) =>
         {
             for (int n = first; n < end; n++)
                 Conv2dKernels.Forward(p, x.AsSpan(n * inSize, inSize), w.AsSpan(0, p.WeightSize),
-                    b is null ? default : b.AsSpan(0, p.O), y.AsSpan(n * outSize, outSize), col, gemmThreads);
+                    b is null ? default : b.AsSpan(0, p.O), y.AsSpan(n * outSize, outSize), gemmThreads);
         });
     }
 
@@ -33,7 +34,7 @@ public sealed partial class CpuBackend
     {
         float[] gy = Data(gradOutput), w = Data(weight), gx = Data(gradInput);
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
-        ForEachSampleChunk(p, (_, first, end, col, gemmThreads) =>
+        ForEachSampleChunk(p, Conv2dKernels.BackwardInputScratch(p), (_, first, end, col, gemmThreads) =>
         {
             for (int n = first; n < end; n++)
                 Conv2dKernels.BackwardInput(p, gy.AsSpan(n * outSize, outSize), w.AsSpan(0, p.WeightSize),
@@ -62,12 +63,12 @@ public sealed partial class CpuBackend
         double[] biasSums = new double[chunks * p.O]; // (chunks, O)
         try
         {
-            ForEachSampleChunk(p, (chunk, first, end, col, gemmThreads) =>
+            ForEachSampleChunk(p, 0, (chunk, first, end, _, gemmThreads) =>
             {
                 Span<float> sum = chunk == 0 ? gw.AsSpan(0, weightSize) : partials[chunk - 1].AsSpan(0, weightSize);
                 for (int n = first; n < end; n++)
                     Conv2dKernels.WeightGrad(p, x.AsSpan(n * inSize, inSize), gy.AsSpan(n * outSize, outSize),
-                        sum, n == first ? 0f : 1f, col, gemmThreads);
+                        sum, n == first ? 0f : 1f, gemmThreads);
                 if (gb is not null)
                     for (int n = first; n < end; n++)
                         Conv2dKernels.AccumulateBiasGrad(p, gy.AsSpan(n * outSize, outSize), biasSums.AsSpan(chunk * p.O, p.O));
@@ -92,14 +93,14 @@ public sealed partial class CpuBackend
     private static int SampleChunks(int n) => n >= Threads ? Threads : Math.Min(n, 1);
 
     /// <summary>
-    /// Runs <paramref name="body"/> once per chunk of samples: in parallel with single-threaded GEMMs
-    /// when there are at least as many samples as threads, else as one chunk whose GEMMs use every thread.
+    /// Runs <paramref name="body"/> once per chunk of samples, each with <paramref name="colSize"/> floats of
+    /// scratch: in parallel with single-threaded GEMMs when there are at least as many samples as threads,
+    /// else as one chunk whose GEMMs use every thread.
     /// </summary>
-    private static void ForEachSampleChunk(Conv2dParams p, SampleChunk body)
+    private static void ForEachSampleChunk(Conv2dParams p, int colSize, SampleChunk body)
     {
         int chunks = SampleChunks(p.N);
         if (chunks == 0) return;
-        int colSize = Conv2dKernels.ColumnSize(p);
         void Run(int chunk, int gemmThreads)
         {
             float[] col = ArrayPool<float>.Shared.Rent(colSize);

@@ -3,16 +3,18 @@ using System.Buffers;
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
 /// <summary>
-/// Single-precision matrix product C (M, N) = α·op(A)·op(B) + β·C on contiguous row-major matrices,
+/// Single-precision matrix product C (M, N) = α·op(A)·op(B) + β·C into contiguous row-major C,
 /// blocked the way BLIS/GotoBLAS do it (with the roles of rows and columns swapped for row-major):
 /// <list type="bullet">
 /// <item>C is cut into tiles of rows × columns, one tile per task, so threads never share output.</item>
-/// <item>Per tile and per depth block of <see cref="KC"/>, op(B) is packed into <see cref="NR"/>-wide
-/// panels (a KC × tile-width block sized for the per-core L2), then op(A) is packed one
-/// <see cref="MR"/>-row panel at a time (KC·MR floats, stays in L1) and run against every B panel.</item>
+/// <item>Per tile and per depth block of at most <see cref="KC"/>, op(B) is packed into <see cref="NR"/>-wide
+/// panels (a depth × tile-width block sized for the per-core L2), then op(A) is packed one
+/// <see cref="MR"/>-row panel at a time (depth·MR floats, stays in L1) and run against every B panel.</item>
 /// <item>The register-blocked micro-kernel (<c>SgemmMicroKernels.cs</c>) multiplies one A panel by one
 /// B panel, entirely from packed, 64-byte-aligned memory.</item>
 /// </list>
+/// op(B) comes from an <see cref="IPanelSource"/>, so a convolution can pack its im2col matrix straight
+/// from the image without ever materialising it.
 /// </summary>
 internal static unsafe partial class Sgemm
 {
@@ -22,8 +24,8 @@ internal static unsafe partial class Sgemm
     /// <summary>Columns of a micro-tile: two 16-float vectors loaded from the packed B panel.</summary>
     internal const int NR = 32;
 
-    // Depth of one packed block: an A panel is KC·MR·4 = 12 KB (L1) and one B panel KC·NR·4 = 32 KB.
-    private const int KC = 256;
+    /// <summary>Deepest depth block: an A panel is KC·MR·4 = 12 KB (L1) and one B panel KC·NR·4 = 32 KB.</summary>
+    internal const int KC = 256;
 
     // Widest column block of a tile: its packed B block, KC·NC·4 = 512 KB, fits the 1 MB L2 of a core
     // beside the A panel and the C rows being updated.
@@ -41,34 +43,45 @@ internal static unsafe partial class Sgemm
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, float beta, Span<float> c, int threads)
     {
+        if (m == 0 || n == 0 || k == 0 || alpha == 0f)
+        {
+            // Nothing of B is read: C is only scaled.
+            Multiply(transA, m, n, k, alpha, a, default(StoredB), beta, c, threads);
+            return;
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, k * n, nameof(b));
+        fixed (float* pb = b)
+            Multiply(transA, m, n, k, alpha, a, new StoredB(pb, k, n, transB), beta, c, threads);
+    }
+
+    /// <summary>
+    /// <see cref="Multiply(bool, bool, int, int, int, float, ReadOnlySpan{float}, ReadOnlySpan{float}, float, Span{float}, int)"/>
+    /// with op(B) (K, N) supplied panel by panel by <paramref name="b"/>.
+    /// </summary>
+    public static void Multiply<TB>(bool transA, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, TB b, float beta, Span<float> c, int threads) where TB : struct, IPanelSource
+    {
         if (m == 0 || n == 0) return;
         c = c[..(m * n)];
         if (k == 0 || alpha == 0f)
         {
-            Scale(c, beta);
+            if (beta == 0f) c.Clear();
+            else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
             return;
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(a.Length, m * k, nameof(a));
-        ArgumentOutOfRangeException.ThrowIfLessThan(b.Length, k * n, nameof(b));
 
         if ((long)m * n * k < ParallelThreshold) threads = 1;
         var (rowBlocks, colBlocks) = PlanTiles(m, n, threads);
-        fixed (float* pa = a, pb = b, pc = c)
+        fixed (float* pa = a, pc = c)
         {
-            var problem = new Problem(pa, pb, pc, m, n, k, transA, transB, alpha, beta, rowBlocks, colBlocks);
+            var problem = new Problem<TB>(pa, b, pc, m, n, k, transA, alpha, beta, rowBlocks, colBlocks);
             int tiles = rowBlocks * colBlocks;
             if (tiles == 1)
                 problem.RunTile(0);
             else
                 Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = threads }, problem.RunTile);
         }
-    }
-
-    /// <summary>C = β·C, writing zeros (not β·NaN) when β is 0.</summary>
-    private static void Scale(Span<float> c, float beta)
-    {
-        if (beta == 0f) c.Clear();
-        else if (beta != 1f) System.Numerics.Tensors.TensorPrimitives.Multiply(c, beta, c);
     }
 
     /// <summary>
@@ -88,8 +101,8 @@ internal static unsafe partial class Sgemm
     }
 
     /// <summary>One multiplication in pinned memory; <see cref="RunTile"/> computes one tile of C.</summary>
-    private readonly struct Problem(float* a, float* b, float* c, int m, int n, int k, bool transA, bool transB,
-        float alpha, float beta, int rowBlocks, int colBlocks)
+    private readonly struct Problem<TB>(float* a, TB b, float* c, int m, int n, int k, bool transA,
+        float alpha, float beta, int rowBlocks, int colBlocks) where TB : struct, IPanelSource
     {
         /// <summary>
         /// Tile <paramref name="tile"/> (row-major over the rowBlocks × colBlocks grid) of C. Tile edges fall on
@@ -103,23 +116,25 @@ internal static unsafe partial class Sgemm
             int n0 = colBlock * colPanels / colBlocks * NR, n1 = Math.Min(n, (colBlock + 1) * colPanels / colBlocks * NR);
             if (m0 >= m1 || n0 >= n1) return;
 
-            // Packed B for one depth block: ceil(width / NR) panels of (KC, NR); packed A: one (KC, MR) panel.
-            // 16 spare floats let both start on a 64-byte boundary, so vector loads never split cache lines.
+            // Depth blocks of equal size (576 = 3 × 192, not 256 + 256 + 64) keep every kernel call long.
+            int depthBlocks = (k + KC - 1) / KC, depth = (k + depthBlocks - 1) / depthBlocks;
+            // Packed B for one depth block: ceil(width / NR) panels of (depth, NR); packed A: one (depth, MR)
+            // panel. 16 spare floats let both start on a 64-byte boundary, so vector loads never split lines.
             int panels = (n1 - n0 + NR - 1) / NR;
-            float[] bRent = ArrayPool<float>.Shared.Rent(panels * KC * NR + 16);
-            float[] aRent = ArrayPool<float>.Shared.Rent(KC * MR + 16);
+            float[] bRent = ArrayPool<float>.Shared.Rent(panels * depth * NR + 16);
+            float[] aRent = ArrayPool<float>.Shared.Rent(depth * MR + 16);
             try
             {
                 fixed (float* bBase = bRent, aBase = aRent)
                 {
                     float* bPack = Align64(bBase), aPack = Align64(aBase);
-                    for (int p0 = 0; p0 < k; p0 += KC)
+                    for (int p0 = 0; p0 < k; p0 += depth)
                     {
-                        int kc = Math.Min(KC, k - p0);
+                        int kc = Math.Min(depth, k - p0);
                         // β applies once, on the first depth block; later blocks accumulate.
                         float blockBeta = p0 == 0 ? beta : 1f;
                         for (int j = 0; j < panels; j++)
-                            PackB(transB, b, n, k, p0, kc, n0 + j * NR, Math.Min(NR, n1 - n0 - j * NR), bPack + j * kc * NR);
+                            b.Pack(p0, kc, n0 + j * NR, Math.Min(NR, n1 - n0 - j * NR), bPack + j * kc * NR);
                         for (int i0 = m0; i0 < m1; i0 += MR)
                         {
                             int mr = Math.Min(MR, m1 - i0);

@@ -4,13 +4,17 @@ using System.Runtime.Intrinsics.X86;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
-// The innermost step: one packed A panel (kc, MR) times one packed B panel (kc, NR) into an MR × NR
-// tile of C, C = α·AB + β·C with β = 0 never reading C. Three versions, picked by what the processor has:
-//  - AVX-512: the whole 12 × 32 tile in 24 zmm accumulators, per depth step 2 loads of B,
-//    12 broadcasts of A and 24 FMAs (FMA-bound, not load-bound). Gated on Avx512F.IsSupported rather
-//    than Vector512.IsHardwareAccelerated, which .NET reports false on Skylake/Cascade Lake servers
-//    (to avoid AVX-512 clock throttling in mixed code) although the instructions run at full width.
-//  - AVX2 + FMA: four 6 × 16 quarters, 12 ymm accumulators each (16 ymm registers in all).
+// The innermost step: one packed A panel (kc, MR) times one packed B panel (kc, NR) into the top-left
+// mr × nr corner of an MR × NR tile of C, C = α·AB + β·C with β = 0 never reading C. Versions, picked by
+// what the processor has:
+//  - AVX-512: the 12 × 32 tile in 24 zmm accumulators, per depth step 2 loads of B, 12 broadcasts of A and
+//    24 FMAs (FMA-bound, not load-bound), or a 6 × 32 half when at most 6 rows are wanted (small output
+//    channel counts). Edge tiles are written directly with masked loads and stores. Gated on
+//    Avx512F.IsSupported rather than Vector512.IsHardwareAccelerated, which .NET reports false on
+//    Skylake/Cascade Lake servers (to avoid clock throttling in mixed code) although the instructions
+//    run at full width.
+//  - AVX2 + FMA: 6 × 16 quarters, 12 ymm accumulators each (16 ymm registers in all); edge tiles go
+//    through a scratch tile.
 //  - scalar, for everything else.
 internal static unsafe partial class Sgemm
 {
@@ -18,14 +22,20 @@ internal static unsafe partial class Sgemm
     /// top-left <paramref name="mr"/> × <paramref name="nr"/> corner is inside C.</summary>
     private static void MicroTile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
-        if (mr == MR && nr == NR)
+        if (Avx512F.IsSupported)
         {
-            Kernel(a, b, kc, c, ldc, alpha, beta);
+            if (mr <= 6) Kernel6x32Avx512(a, b, kc, c, ldc, mr, nr, alpha, beta);
+            else Kernel12x32Avx512(a, b, kc, c, ldc, mr, nr, alpha, beta);
             return;
         }
-        // Edge tile: compute the full tile into a scratch tile, then merge the part inside C.
+        if (mr == MR && nr == NR)
+        {
+            KernelFallback(a, b, kc, MR, c, ldc, alpha, beta);
+            return;
+        }
+        // Edge tile: compute the rows needed into a scratch tile, then merge the part inside C.
         float* tile = stackalloc float[MR * NR];
-        Kernel(a, b, kc, tile, NR, 1f, 0f);
+        KernelFallback(a, b, kc, mr, tile, NR, 1f, 0f);
         for (int r = 0; r < mr; r++)
         {
             float* src = tile + r * NR, dst = c + (long)r * ldc;
@@ -36,16 +46,13 @@ internal static unsafe partial class Sgemm
         }
     }
 
-    private static void Kernel(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
+    /// <summary>The first <paramref name="rows"/> (6 or 12, rounded up) rows of the tile without AVX-512.</summary>
+    private static void KernelFallback(float* a, float* b, int kc, int rows, float* c, int ldc, float alpha, float beta)
     {
-        if (Avx512F.IsSupported)
-        {
-            Kernel12x32Avx512(a, b, kc, c, ldc, alpha, beta);
-        }
-        else if (Fma.IsSupported)
+        if (Fma.IsSupported)
         {
             // Quarters (rows 0-5 | 6-11) × (columns 0-15 | 16-31) of the packed panels.
-            for (int r = 0; r < MR; r += 6)
+            for (int r = 0; r < rows; r += 6)
                 for (int j = 0; j < NR; j += 16)
                     Kernel6x16Avx2(a + r, b + j, kc, c + (long)r * ldc + j, ldc, alpha, beta);
         }
@@ -55,7 +62,8 @@ internal static unsafe partial class Sgemm
         }
     }
 
-    private static void Kernel12x32Avx512(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel12x32Avx512(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
@@ -91,38 +99,96 @@ internal static unsafe partial class Sgemm
             a += MR;
             b += NR;
         }
-        var va = Vector512.Create(alpha);
-        StoreRow512(c, c00, c01, va, beta);
-        StoreRow512(c + ldc, c10, c11, va, beta);
-        StoreRow512(c + 2L * ldc, c20, c21, va, beta);
-        StoreRow512(c + 3L * ldc, c30, c31, va, beta);
-        StoreRow512(c + 4L * ldc, c40, c41, va, beta);
-        StoreRow512(c + 5L * ldc, c50, c51, va, beta);
-        StoreRow512(c + 6L * ldc, c60, c61, va, beta);
-        StoreRow512(c + 7L * ldc, c70, c71, va, beta);
-        StoreRow512(c + 8L * ldc, c80, c81, va, beta);
-        StoreRow512(c + 9L * ldc, c90, c91, va, beta);
-        StoreRow512(c + 10L * ldc, cA0, cA1, va, beta);
-        StoreRow512(c + 11L * ldc, cB0, cB1, va, beta);
+        var store = new TileStore512(c, ldc, mr, nr, alpha, beta);
+        store.Row(0, c00, c01);
+        store.Row(1, c10, c11);
+        store.Row(2, c20, c21);
+        store.Row(3, c30, c31);
+        store.Row(4, c40, c41);
+        store.Row(5, c50, c51);
+        store.Row(6, c60, c61);
+        store.Row(7, c70, c71);
+        store.Row(8, c80, c81);
+        store.Row(9, c90, c91);
+        store.Row(10, cA0, cA1);
+        store.Row(11, cB0, cB1);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow512(float* row, Vector512<float> lo, Vector512<float> hi, Vector512<float> alpha, float beta)
+    /// <summary>The top half of <see cref="Kernel12x32Avx512"/>, for tiles of at most 6 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x32Avx512(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
-        lo *= alpha;
-        hi *= alpha;
-        if (beta != 0f)
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int kk = 0; kk < kc; kk++)
         {
-            var vb = Vector512.Create(beta);
-            lo = Avx512F.FusedMultiplyAdd(vb, Vector512.Load(row), lo);
-            hi = Avx512F.FusedMultiplyAdd(vb, Vector512.Load(row + 16), hi);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
+            Vector512<float> ar = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(ar, b0, c00); c01 = Avx512F.FusedMultiplyAdd(ar, b1, c01);
+            ar = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(ar, b0, c10); c11 = Avx512F.FusedMultiplyAdd(ar, b1, c11);
+            ar = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(ar, b0, c20); c21 = Avx512F.FusedMultiplyAdd(ar, b1, c21);
+            ar = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(ar, b0, c30); c31 = Avx512F.FusedMultiplyAdd(ar, b1, c31);
+            ar = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(ar, b0, c40); c41 = Avx512F.FusedMultiplyAdd(ar, b1, c41);
+            ar = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(ar, b0, c50); c51 = Avx512F.FusedMultiplyAdd(ar, b1, c51);
+            a += MR;
+            b += NR;
         }
-        Vector512.Store(lo, row);
-        Vector512.Store(hi, row + 16);
+        var store = new TileStore512(c, ldc, mr, nr, alpha, beta);
+        store.Row(0, c00, c01);
+        store.Row(1, c10, c11);
+        store.Row(2, c20, c21);
+        store.Row(3, c30, c31);
+        store.Row(4, c40, c41);
+        store.Row(5, c50, c51);
+    }
+
+    /// <summary>
+    /// Writes accumulator rows into C: row = α·acc + β·row over the first nr columns of the first mr rows.
+    /// Masked loads and stores touch only those columns, so an edge tile needs no scratch and never reads
+    /// past C.
+    /// </summary>
+    private readonly ref struct TileStore512
+    {
+        private readonly float* _c;
+        private readonly int _ldc, _rows;
+        private readonly float _beta;
+        private readonly Vector512<float> _alpha, _maskLo, _maskHi;
+
+        public TileStore512(float* c, int ldc, int mr, int nr, float alpha, float beta)
+        {
+            _c = c;
+            (_ldc, _rows, _beta, _alpha) = (ldc, mr, beta, Vector512.Create(alpha));
+            Vector512<int> lane = Vector512<int>.Indices;
+            _maskLo = Vector512.LessThan(lane, Vector512.Create(nr)).AsSingle();
+            _maskHi = Vector512.LessThan(lane, Vector512.Create(nr - 16)).AsSingle();
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Row(int r, Vector512<float> lo, Vector512<float> hi)
+        {
+            if (r >= _rows) return;
+            float* row = _c + (long)r * _ldc;
+            lo *= _alpha;
+            hi *= _alpha;
+            if (_beta != 0f)
+            {
+                var beta = Vector512.Create(_beta);
+                lo = Avx512F.FusedMultiplyAdd(beta, Avx512F.MaskLoad(row, _maskLo, Vector512<float>.Zero), lo);
+                hi = Avx512F.FusedMultiplyAdd(beta, Avx512F.MaskLoad(row + 16, _maskHi, Vector512<float>.Zero), hi);
+            }
+            Avx512F.MaskStore(row, _maskLo, lo);
+            Avx512F.MaskStore(row + 16, _maskHi, hi);
+        }
     }
 
     /// <summary>A 6 × 16 quarter of the micro-tile; <paramref name="a"/> and <paramref name="b"/> point into
     /// the packed panels (strides MR and NR), already offset to the quarter's first row and column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel6x16Avx2(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
@@ -169,6 +235,7 @@ internal static unsafe partial class Sgemm
         Vector256.Store(hi, row + 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[MR * NR];

@@ -3,50 +3,12 @@ using System.Numerics.Tensors;
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
 /// <summary>
-/// Unfolds one image (C, H, W) into its column matrix (C·KH·KW, OH·OW) and folds such a matrix back,
-/// so a convolution becomes a matrix product. Row (c·KH + kh)·KW + kw of the column matrix holds, for
-/// every output position (oh, ow), the input pixel that kernel tap meets:
-/// image[c, oh·SH − PH + kh, ow·SW − PW + kw], or 0 where that falls in the padding.
+/// col2im: folds a column matrix (C·KH·KW, OH·OW) back onto its image (C, H, W), the adjoint of the
+/// unfolding described in <c>ImageColumns.cs</c>. Row (c·KH + kh)·KW + kw, column oh·OW + ow, belongs to
+/// pixel (c, oh·SH − PH + kh, ow·SW − PW + kw), and taps that fell in the padding are dropped.
 /// </summary>
-internal static class Im2Col
+internal static class Col2Im
 {
-    /// <summary>col (C·KH·KW, OH·OW) = the taps of <paramref name="image"/> (C, H, W); every element is written.</summary>
-    public static void Unfold(Conv2dParams p, ReadOnlySpan<float> image, Span<float> col)
-    {
-        int plane = p.OH * p.OW;
-        for (int c = 0; c < p.C; c++)
-        for (int kh = 0; kh < p.KH; kh++)
-        for (int kw = 0; kw < p.KW; kw++)
-        {
-            ReadOnlySpan<float> channel = image.Slice(c * p.H * p.W, p.H * p.W);
-            Span<float> row = col.Slice(((c * p.KH + kh) * p.KW + kw) * plane, plane);
-            var (owLo, owHi) = ValidColumns(p, kw);
-            if (owLo == owHi)
-            {
-                row.Clear(); // this tap reads padding at every output column
-                continue;
-            }
-            for (int oh = 0; oh < p.OH; oh++)
-            {
-                Span<float> dst = row.Slice(oh * p.OW, p.OW);
-                int ih = oh * p.SH - p.PH + kh;
-                if ((uint)ih >= (uint)p.H)
-                {
-                    dst.Clear();
-                    continue;
-                }
-                dst[..owLo].Clear();
-                dst[owHi..].Clear();
-                ReadOnlySpan<float> src = channel.Slice(ih * p.W);
-                int iw = owLo * p.SW - p.PW + kw;
-                if (p.SW == 1)
-                    src.Slice(iw, owHi - owLo).CopyTo(dst[owLo..owHi]);
-                else
-                    for (int ow = owLo; ow < owHi; ow++, iw += p.SW) dst[ow] = src[iw];
-            }
-        }
-    }
-
     /// <summary>
     /// image (C, H, W) = the sum, over every tap of <paramref name="col"/> (C·KH·KW, OH·OW), of its value added
     /// back at the pixel it was read from (taps in the padding are dropped). <paramref name="image"/> is overwritten.
