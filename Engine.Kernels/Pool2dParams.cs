@@ -18,8 +18,8 @@ public sealed record Pool2dParams
     private Pool2dParams(PoolMode mode, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         (Mode, N, C, H, W, KH, KW, SH, SW, PH, PW) = (mode, n, c, h, w, kh, kw, sh, sw, ph, pw);
-        OH = (h + 2 * ph - kh) / sh + 1;
-        OW = (w + 2 * pw - kw) / sw + 1;
+        OH = (int)Math.Floor((h + 2 * ph - kh) / (double)sh) + 1;
+        OW = (int)Math.Floor((w + 2 * pw - kw) / (double)sw) + 1;
     }
 
     /// <summary>Max or average.</summary>
@@ -65,14 +65,15 @@ public sealed record Pool2dParams
     {
         if (kernel.H <= 0 || kernel.W <= 0)
             throw new ConvEngineException($"kernel size should be greater than zero, but got kH: {kernel.H} kW: {kernel.W}");
-        if (stride.H <= 0 || stride.W <= 0)
+        if (stride.H == 0 || stride.W == 0) throw new ConvEngineException("stride should not be zero");
+        if (stride.H < 0 || stride.W < 0)
             throw new ConvEngineException($"stride should be greater than zero, but got dH: {stride.H} dW: {stride.W}");
         if (padding.H < 0 || padding.W < 0)
             throw new ConvEngineException($"pad must be non-negative, but got pad: {Math.Min(padding.H, padding.W)}");
         if (padding.H > kernel.H / 2 || padding.W > kernel.W / 2)
         {
             var (p, k) = padding.H > kernel.H / 2 ? (padding.H, kernel.H) : (padding.W, kernel.W);
-            throw new ConvEngineException($"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and dilation=1");
+            throw new ConvEngineException($"pad should be at most half of kernel size, but got pad={p} and kernel_size={k}");
         }
         if (input.Length != 4 || input[1] == 0 || input[2] == 0 || input[3] == 0)
             throw new ConvEngineException($"Expected 3D or 4D (batch mode) tensor for input, but got: {Shapes.Format(input)}");

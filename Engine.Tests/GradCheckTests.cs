@@ -283,6 +283,29 @@ public sealed class GradCheckTests(string device) : BackendFixture(device)
     }
 
     [Test]
+    public void MaxOfAllElementsSplitsTiesEvenly()
+    {
+        // a = torch.tensor([2., 2., 1.], requires_grad=True); a.max().backward(); a.grad → [0.5, 0.5, 0.]
+        var a = T([2f, 2f, 1f], 3).RequiresGrad_();
+        a.Max().Backward();
+        Assert.That(a.Grad!.ToArray(), Is.EqualTo(new[] { 0.5f, 0.5f, 0f }));
+    }
+
+    [Test]
+    public void AssignmentIntoANonLeafIsRefusedWithAClearError()
+    {
+        // PyTorch rewrites the graph for b[0] = 5 (CopySlices); ConvEngine records no in-place writes, so it
+        // refuses rather than risk a silently wrong gradient, and leaves b untouched.
+        var a = T([1f, 2f], 2).RequiresGrad_();
+        var b = a * 2f;
+        var e = Assert.Throws<ConvEngineException>(() => b[0] = 5f);
+        Assert.That(e!.Message, Does.StartWith("in-place assignment into a tensor that is part of an autograd graph is not supported"));
+        Assert.That(b.ToArray(), Is.EqualTo(new[] { 2f, 4f }));
+        using (Tensor.NoGrad()) b[0] = 5f; // allowed where nothing is recorded
+        Assert.That(b.ToArray(), Is.EqualTo(new[] { 5f, 4f }));
+    }
+
+    [Test]
     public void BackwardOnNonScalarWithoutGradientThrows()
     {
         var y = T([1f, 2f], 2).RequiresGrad_() * 2f;

@@ -49,18 +49,20 @@ public sealed class TensorTests(string device) : BackendFixture(device)
         AssertTensor(Tensor.Arange(3f, 3f), [0], []);
     }
 
+    // PyTorch computes start + i·step in double and rounds once; the same call must give the same floats.
+
     [Test]
-    public void ArangeFractionalStepMatchesPyTorchElementForElement()
-    {
-        // torch.arange(0, 1, 0.1).tolist() and torch.arange(-1, 1, 0.15).tolist()
-        AssertTensor(Tensor.Arange(0f, 1f, 0.1f), [10],
+    public void ArangeTenthsMatchesPyTorch() => // torch.arange(0, 1, 0.1).tolist()
+        AssertTensor(Tensor.Arange(0, 1, 0.1), [10],
             [0.0f, 0.10000000149011612f, 0.20000000298023224f, 0.30000001192092896f, 0.4000000059604645f,
              0.5f, 0.6000000238418579f, 0.699999988079071f, 0.800000011920929f, 0.8999999761581421f]);
-        AssertTensor(Tensor.Arange(-1f, 1f, 0.15f), [14],
+
+    [Test]
+    public void ArangeNegativeStartMatchesPyTorch() => // torch.arange(-1, 1, 0.15).tolist()
+        AssertTensor(Tensor.Arange(-1, 1, 0.15), [14],
             [-1.0f, -0.8500000238418579f, -0.699999988079071f, -0.550000011920929f, -0.4000000059604645f, -0.25f,
              -0.10000000149011612f, 0.05000000074505806f, 0.20000000298023224f, 0.3499999940395355f, 0.5f,
              0.6499999761581421f, 0.800000011920929f, 0.949999988079071f]);
-    }
 
     [Test]
     public void ArangeRejectsBadSteps()
@@ -168,6 +170,27 @@ public sealed class TensorTests(string device) : BackendFixture(device)
         Assert.That(four.Flatten(1).Shape.ToArray(), Is.EqualTo(new[] { 2, 60 }));
         Assert.That(four.Flatten(1, 2).Shape.ToArray(), Is.EqualTo(new[] { 2, 12, 5 }));
         Assert.That(Tensor.Scalar(2f, Device).Flatten().Shape.ToArray(), Is.EqualTo(new[] { 1 }));
+    }
+
+    [Test]
+    public void UnsqueezeOfANonContiguousTensorIsStillAView()
+    {
+        // x = torch.arange(6.).reshape(2, 3); x.t().unsqueeze(0)[0, 0, 1] = 100 writes x[1, 0]
+        var x = Arange2x3();
+        x.T().Unsqueeze(0)[0, 0, 1] = 100f;
+        Assert.That(x.ToArray(), Is.EqualTo(new[] { 0f, 1f, 2f, 100f, 4f, 5f }));
+    }
+
+    [Test]
+    public void DimensionOpsOnAZeroDimensionalTensor()
+    {
+        // s = torch.tensor(3.): s.sum(0), s.mean(0), s.max(0), s.squeeze(0) are all tensor(3.) (index tensor(0))
+        var s = Tensor.Scalar(3f, Device);
+        AssertTensor(s.Sum(0), [], [3f]);
+        AssertTensor(s.Mean(0), [], [3f]);
+        AssertTensor(s.Max(0).Values, [], [3f]);
+        AssertTensor(s.Max(0).Indices, [], [0f]);
+        AssertTensor(s.Squeeze(0), [], [3f]);
     }
 
     // ---- indexing -----------------------------------------------------------------------------------
@@ -393,7 +416,7 @@ public sealed class TensorTests(string device) : BackendFixture(device)
         AssertTensor(T([1f, -1f, 2f]).Matmul(T([3f, 4f, 5f])), [], [9f]);
 
     [Test]
-    public void MatmulOfTransposedViews() => // (b.t() @ b.t().t()) equals b.t() @ b
+    public void MatmulOfTransposedView() => // b.t() @ torch.eye(3) is b.t()
         AssertTensor(MatB().T().Matmul(T([1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f, 1f], 3, 3)), [4, 3],
             [1f, 0.5f, 3f, 0f, 1f, -1f, -1f, 0f, 1f, 2f, -2f, 0f]);
 

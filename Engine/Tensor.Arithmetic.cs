@@ -53,15 +53,15 @@ public sealed partial class Tensor
     private Tensor Compare(BinaryOp op, Tensor other) => Broadcasting(op, this, other);
 
     /// <summary>x + s.</summary>
-    public static Tensor operator +(Tensor a, float s) => a.ScalarOp(UnaryOp.AddScalar, s, "AddBackward1", g => g);
+    public static Tensor operator +(Tensor a, float s) => a.Affine(1f, s, "AddBackward0");
     /// <summary>s + x.</summary>
     public static Tensor operator +(float s, Tensor a) => a + s;
-    /// <summary>x − s.</summary>
-    public static Tensor operator -(Tensor a, float s) => a + -s;
+    /// <summary>x − s (computed as x + (−s), which is exact).</summary>
+    public static Tensor operator -(Tensor a, float s) => a.Affine(1f, -s, "SubBackward0");
     /// <summary>s − x.</summary>
-    public static Tensor operator -(float s, Tensor a) => -a + s;
+    public static Tensor operator -(float s, Tensor a) => a.Affine(-1f, s, "RsubBackward1");
     /// <summary>x · s.</summary>
-    public static Tensor operator *(Tensor a, float s) => a.ScalarOp(UnaryOp.MulScalar, s, "MulBackward1", g => g * s);
+    public static Tensor operator *(Tensor a, float s) => a.Affine(s, 0f, "MulBackward0");
     /// <summary>s · x.</summary>
     public static Tensor operator *(float s, Tensor a) => a * s;
     /// <summary>x / s (true division, as PyTorch computes it).</summary>
@@ -79,11 +79,18 @@ public sealed partial class Tensor
     /// <summary>−x.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
 
-    private Tensor ScalarOp(UnaryOp op, float s, string name, Func<Tensor, Tensor> backward)
+    // y = x·scale + shift with one rounding per step, as PyTorch's scalar ops; dy/dx = scale.
+    internal Tensor Affine(float scale, float shift, string name)
     {
         var y = Empty((int[])_shape.Clone(), Device);
-        Backend.Unary(op, Contiguous0(), y.Buffer, Numel, s);
-        return Record(y, name, [this], g => [backward(g)]);
+        var x = Contiguous0();
+        if (scale != 1f)
+        {
+            Backend.Unary(scale == -1f ? UnaryOp.Neg : UnaryOp.MulScalar, x, y.Buffer, Numel, scale);
+            x = y.Buffer;
+        }
+        if (shift != 0f || scale == 1f) Backend.Unary(UnaryOp.AddScalar, x, y.Buffer, Numel, shift);
+        return Record(y, name, [this], g => [scale == 1f ? g : g * scale]);
     }
 
     private Tensor BinaryOp_(BinaryOp op, Tensor other, string name, Func<Tensor, Tensor, Tensor, (Tensor?, Tensor?)> backward)

@@ -27,7 +27,7 @@ public sealed partial class Tensor
             gradient = OnesLike(this);
         }
         else if (!gradient.Shape.Equals(Shape))
-            throw new ConvEngineException($"Mismatch in shape: grad_output[0] has a shape of {gradient.Shape} and output[0] has a shape of {Shape}.");
+            throw new ConvEngineException($"Mismatch in shape: grad_output[0] has a shape of torch.Size({gradient.Shape}) and output[0] has a shape of torch.Size({Shape}).");
 
         using var _ = NoGrad();
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient };

@@ -56,15 +56,18 @@ public sealed partial class Tensor
     /// <summary>0, 1, …, end − 1 as a 1-D tensor.</summary>
     public static Tensor Arange(int end) => Arange(0, end, 1);
 
-    /// <summary>start, start + step, … while below <paramref name="end"/> (above it for a negative step).</summary>
-    public static Tensor Arange(float start, float end, float step = 1f)
+    /// <summary>
+    /// start, start + step, … while below <paramref name="end"/> (above it for a negative step); each value is
+    /// computed in double and rounded once, as PyTorch does with Python's float arguments.
+    /// </summary>
+    public static Tensor Arange(double start, double end, double step = 1)
     {
-        if (step == 0f) throw new ConvEngineException("step must be nonzero");
+        if (step == 0) throw new ConvEngineException("step must be nonzero");
         if ((end - start) / step < 0)
             throw new ConvEngineException("upper bound and larger bound inconsistent with step sign");
-        int n = (int)Math.Ceiling((end - start) / (double)step);
+        int n = (int)Math.Ceiling((end - start) / step);
         var data = new float[n];
-        for (int i = 0; i < n; i++) data[i] = start + i * step;
+        for (int i = 0; i < n; i++) data[i] = (float)(start + i * step);
         return FromArray(data);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace ConvEngine;
@@ -117,9 +116,8 @@ public sealed partial class Tensor
         {
             if (float.IsNaN(value)) return "nan";
             if (float.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-            double v = value;
-            if (_sciMode) return v.ToString("0.0000e+00", CultureInfo.InvariantCulture);
-            return v.ToString(_intMode ? "F0" : "F4", CultureInfo.InvariantCulture);
+            if (_sciMode) return ExactDecimal.Scientific(value, 4);
+            return ExactDecimal.Fixed(value, _intMode ? 0 : 4);
         }
     }
 }

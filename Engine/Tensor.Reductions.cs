@@ -3,42 +3,69 @@ using ConvEngine.Kernels;
 namespace ConvEngine;
 
 // Sum, mean, max and argmax over all elements or one dimension, forward and backward side by side.
+// A 0-dimensional tensor reduces over dimension 0 or -1 as if it were one element, as in PyTorch.
 public sealed partial class Tensor
 {
     /// <summary>Sum of all elements, as a 0-dimensional tensor.</summary>
-    public Tensor Sum() => Reshape(-1).Sum(0);
-
-    /// <summary>Sum along <paramref name="dim"/>; <paramref name="keepDim"/> keeps it with length 1.</summary>
-    public Tensor Sum(int dim, bool keepDim = false)
-    {
-        dim = NormalizeDim(dim, Dim);
-        var p = ReduceParams.AroundDim(_shape, dim);
-        var outShape = ReducedShape(dim, keepDim);
-        var y = Empty(outShape, Device);
-        Backend.ReduceSum(p, Contiguous0(), y.Buffer);
-        var inShape = _shape;
-        return Record(y, "SumBackward1", [this], g => [g.Reshape(ReducedShape(inShape, dim, true)).Expand(inShape).Contiguous()]);
-    }
+    public Tensor Sum() => Reduce(ReduceKind.Sum, "SumBackward0");
 
     /// <summary>Mean of all elements, as a 0-dimensional tensor.</summary>
-    public Tensor Mean() => Sum() / Numel;
+    public Tensor Mean() => Reduce(ReduceKind.Mean, "MeanBackward0");
+
+    /// <summary>Sum along <paramref name="dim"/>; <paramref name="keepDim"/> keeps it with length 1.</summary>
+    public Tensor Sum(int dim, bool keepDim = false) => Reduce(ReduceKind.Sum, "SumBackward1", dim, keepDim);
 
     /// <summary>Mean along <paramref name="dim"/>.</summary>
-    public Tensor Mean(int dim, bool keepDim = false) => Sum(dim, keepDim) / _shape[NormalizeDim(dim, Dim)];
+    public Tensor Mean(int dim, bool keepDim = false) => Reduce(ReduceKind.Mean, "MeanBackward1", dim, keepDim);
 
-    /// <summary>Largest element, as a 0-dimensional tensor; the gradient goes to its first occurrence.</summary>
-    public Tensor Max() => Reshape(-1).Max(0).Values;
+    private enum ReduceKind { Sum, Mean }
+
+    // Sum (then divide by the count, for a mean) over one dimension, or over everything when dim is null.
+    private Tensor Reduce(ReduceKind kind, string name, int? dim = null, bool keepDim = false)
+    {
+        if (dim is int d0) dim = NormalizeDim(d0, Dim);
+        var p = dim is int d && Dim > 0 ? ReduceParams.AroundDim(_shape, d) : new ReduceParams(1, Numel, 1);
+        int[] outShape = dim is int dd && Dim > 0 ? ReducedShape(_shape, dd, keepDim) : [];
+        var y = Empty(outShape, Device);
+        Backend.ReduceSum(p, Contiguous0(), y.Buffer);
+        if (kind == ReduceKind.Mean) Backend.Binary(BinaryOp.Div, y.Layout, BroadcastTo(Scalar(p.Axis, Device), outShape).Layout, y.Layout);
+
+        var inShape = _shape;
+        int count = p.Axis;
+        return Record(y, name, [this], g =>
+        {
+            // Each input element received the output element it was summed into: broadcast back.
+            var kept = dim is int k && inShape.Length > 0 ? g.Reshape(ReducedShape(inShape, k, true)) : g;
+            var spread = kept.Expand(inShape).Contiguous();
+            return [kind == ReduceKind.Mean ? spread / count : spread];
+        });
+    }
+
+    /// <summary>Largest element, as a 0-dimensional tensor; the gradient is shared evenly among tied maxima (as PyTorch).</summary>
+    public Tensor Max()
+    {
+        if (Numel == 0) throw new ConvEngineException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
+        var flat = Detach().Reshape(-1);
+        var (values, _) = flat.Max(0);
+        var x = this;
+        return Record(values, "MaxBackward1", [this], g =>
+        {
+            var ties = x.Detach().Eq(values); // 1 where an element equals the maximum
+            return [ties * (g / ties.Sum())];
+        });
+    }
 
     /// <summary>
     /// Largest values along <paramref name="dim"/> and the index of the first occurrence of each
-    /// (indices as floats, no gradient).
+    /// (indices as floats, no gradient); the gradient of the values goes to those first occurrences.
     /// </summary>
     public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false)
     {
         dim = NormalizeDim(dim, Dim);
-        if (_shape[dim] == 0) throw new ConvEngineException("max(): Expected reduction dim to have non-zero size.");
+        if (Dim == 0) return Reshape(1).Max(0);
+        if (_shape[dim] == 0) throw new ConvEngineException($"max(): Expected reduction dim {dim} to have non-zero size.");
         var p = ReduceParams.AroundDim(_shape, dim);
-        var outShape = ReducedShape(dim, keepDim);
+        var outShape = ReducedShape(_shape, dim, keepDim);
         var values = Empty(outShape, Device);
         var indices = Empty((int[])outShape.Clone(), Device);
         Backend.ReduceMax(p, Contiguous0(), values.Buffer, indices.Buffer);
@@ -59,8 +86,6 @@ public sealed partial class Tensor
 
     /// <summary>Index of the largest element of the flattened tensor, as a 0-dimensional tensor.</summary>
     public Tensor Argmax() => Detach().Reshape(-1).Max(0).Indices;
-
-    private int[] ReducedShape(int dim, bool keepDim) => ReducedShape(_shape, dim, keepDim);
 
     private static int[] ReducedShape(int[] shape, int dim, bool keepDim) =>
         keepDim ? shape.Select((s, d) => d == dim ? 1 : s).ToArray() : shape.Where((_, d) => d != dim).ToArray();

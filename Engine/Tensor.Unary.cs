@@ -6,7 +6,7 @@ namespace ConvEngine;
 public sealed partial class Tensor
 {
     /// <summary>−x.</summary>
-    public Tensor Neg() => ScalarOp(UnaryOp.Neg, 0f, "NegBackward0", g => -g);
+    public Tensor Neg() => Affine(-1f, 0f, "NegBackward0");
 
     /// <summary>e^x.</summary>
     public Tensor Exp() => UnaryWithDerivative(UnaryOp.Exp, "ExpBackward0");

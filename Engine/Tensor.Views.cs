@@ -17,8 +17,7 @@ public sealed partial class Tensor
         get => Index(index);
         set
         {
-            if (RequiresGrad && GradMode.IsEnabled)
-                throw new ConvEngineException("a leaf Variable that requires grad is being used in an in-place operation.");
+            CheckInPlace(IsLeaf ? "a view of a leaf Variable that requires grad is being used in an in-place operation." : null);
             Index(index).Detach().CopyFrom(value);
         }
     }
@@ -29,10 +28,18 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor CopyFrom(Tensor source)
     {
-        if (RequiresGrad && GradMode.IsEnabled)
-            throw new ConvEngineException("a leaf Variable that requires grad is being used in an in-place operation.");
+        CheckInPlace(IsLeaf ? "a leaf Variable that requires grad is being used in an in-place operation." : null);
         Backend.Copy(BroadcastTo(source.Detach().To(Device), _shape).Layout, Layout);
         return this;
+    }
+
+    // In-place writes are not recorded: refuse them on tensors autograd is tracking (PyTorch's wording for
+    // leaves; ConvEngine does not rewrite graphs for in-place writes into computed tensors).
+    private void CheckInPlace(string? leafMessage)
+    {
+        if (!RequiresGrad || !GradMode.IsEnabled) return;
+        throw new ConvEngineException(leafMessage
+            ?? "in-place assignment into a tensor that is part of an autograd graph is not supported; assign into .Detach() or inside Tensor.NoGrad()");
     }
 
     private Tensor Index(TensorIndex[] index)
@@ -144,7 +151,9 @@ public sealed partial class Tensor
     }
 
     /// <summary>Swaps two dimensions, as a view.</summary>
-    public Tensor Transpose(int dim0, int dim1)
+    public Tensor Transpose(int dim0, int dim1) => Transpose(dim0, dim1, "TransposeBackward0");
+
+    private Tensor Transpose(int dim0, int dim1, string name)
     {
         dim0 = NormalizeDim(dim0, Dim);
         dim1 = NormalizeDim(dim1, Dim);
@@ -154,14 +163,14 @@ public sealed partial class Tensor
         (strides[dim0], strides[dim1]) = (strides[dim1], strides[dim0]);
         var view = new Tensor(Buffer, shape, strides, Offset, Device);
         var (a, b) = (dim0, dim1);
-        return Record(view, "TransposeBackward0", [this], g => [g.Transpose(a, b)]);
+        return Record(view, name, [this], g => [g.Transpose(a, b)]);
     }
 
     /// <summary>The transpose of a matrix (tensors of at most 2 dimensions), as PyTorch's <c>t()</c>.</summary>
     public Tensor T()
     {
         if (Dim > 2) throw new ConvEngineException($"t() expects a tensor with <= 2 dimensions, but self is {Dim}D");
-        return Dim < 2 ? this : Transpose(0, 1);
+        return Dim < 2 ? this : Transpose(0, 1, "TBackward0");
     }
 
     /// <summary>Inserts a dimension of length 1 at <paramref name="dim"/>.</summary>
@@ -169,15 +178,20 @@ public sealed partial class Tensor
     {
         dim = NormalizeDim(dim, Dim + 1);
         var shape = _shape.ToList();
+        var strides = _strides.ToList();
         shape.Insert(dim, 1);
-        return Reshape([.. shape]);
+        strides.Insert(dim, dim < Dim ? _strides[dim] * _shape[dim] : 1);
+        var view = new Tensor(Buffer, [.. shape], [.. strides], Offset, Device);
+        return Record(view, "UnsqueezeBackward0", [this], g => [g.Squeeze(dim)]);
     }
 
-    /// <summary>Removes dimension <paramref name="dim"/> when its length is 1 (otherwise returns the tensor as is).</summary>
+    /// <summary>Removes dimension <paramref name="dim"/> when its length is 1 (otherwise returns the tensor as is), as a view.</summary>
     public Tensor Squeeze(int dim)
     {
         dim = NormalizeDim(dim, Dim);
-        return _shape[dim] != 1 ? this : Reshape(_shape.Where((_, d) => d != dim).ToArray());
+        if (Dim == 0 || _shape[dim] != 1) return this;
+        var view = new Tensor(Buffer, _shape.Where((_, d) => d != dim).ToArray(), _strides.Where((_, d) => d != dim).ToArray(), Offset, Device);
+        return Record(view, "SqueezeBackward1", [this], g => [g.Unsqueeze(dim)]);
     }
 
     /// <summary>Merges dimensions <paramref name="startDim"/>..<paramref name="endDim"/> into one.</summary>

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using ConvEngine.Samples.Commands;
+using ConvEngine.Samples.Models;
 
 namespace ConvEngine.Samples;
 
 /// <summary>
 /// The command line: <c>convengine-samples &lt;command&gt; [--device cpu|opencl|cuda|auto]</c>, one command per
-/// d2l example in <see cref="Commands"/>. Parse errors (an unknown command or option, a malformed value) print
+/// d2l example in <see cref="Commands"/>, plus LeNet's training, evaluation and prediction. Parse errors (an unknown command or option, a malformed value) print
 /// the error and the usage and exit 1; a <see cref="ConvEngineException"/> (an unavailable device, an invalid
 /// option value) prints one <c>error: …</c> line to stderr and exits 1.
 /// </summary>
@@ -24,7 +25,7 @@ public static class Program
             DefaultValueFactory = _ => "cpu",
             Recursive = true,
         };
-        var root = new RootCommand("ConvEngine samples: the examples of d2l's convolutional networks chapter (6.2–6.5)")
+        var root = new RootCommand("ConvEngine samples: the examples of d2l's convolutional networks chapter (6.2–6.6)")
         {
             deviceOption,
         };
@@ -90,6 +91,10 @@ public static class Program
         root.Add(WithDevice("pooling", "Max and average pooling, padding, stride, channels (6.5)",
             (_, device) => PoolingCommand.Run(output, device)));
 
+        root.Add(LeNetCommandLine(WithDevice, output));
+        root.Add(EvaluateCommandLine(WithDevice, output));
+        root.Add(PredictCommandLine(WithDevice, output));
+
         // Listing devices must work whatever --device says, so this one does not resolve it.
         var devices = new Command("devices", "List the accelerators and their devices");
         devices.SetAction(_ => DevicesCommand.Run(output));
@@ -97,4 +102,64 @@ public static class Program
 
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
+
+    private delegate Command DeviceCommandFactory(string name, string description, Action<ParseResult, Device> run);
+
+    // Null-valued options mean "not given": the variant's default, or the checkpoint's setting on --resume.
+    private static Command LeNetCommandLine(DeviceCommandFactory withDevice, TextWriter output)
+    {
+        var variant = new Option<string?>("--variant") { Description = $"{string.Join(", ", LeNet.Variants)} [default: {LeNetCommand.DefaultVariant}]" };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs to train in total (a resumed run continues up to this many)",
+            DefaultValueFactory = _ => LeNetCommand.DefaultEpochs,
+        };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Minibatch size [default: {LeNetCommand.DefaultBatchSize}]" };
+        var lr = new Option<float?>("--lr") { Description = "Learning rate [default: 0.9 for d2l (SGD), 0.001 for relu and classic (Adam)]" };
+        var data = DataOption();
+        var outFolder = new Option<string?>("--out") { Description = "Run folder for the checkpoint, history.csv and curves.svg [default: runs/<variant>-<yyyyMMdd-HHmmss>]" };
+        var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights (as torch.manual_seed) and of the shuffling [default: 0]" };
+        var resume = new Option<string?>("--resume") { Description = "Continue a run: its folder, model.safetensors or optimizer.safetensors" };
+        var command = withDevice("lenet", "Train LeNet on Fashion-MNIST (6.6): one line per epoch, checkpoints, history.csv, curves.svg",
+            (r, device) => LeNetCommand.Run(output, device, new LeNetOptions(r.GetValue(variant), r.GetValue(epochs),
+                r.GetValue(batchSize), r.GetValue(lr), r.GetValue(data), r.GetValue(outFolder), r.GetValue(seed), r.GetValue(resume))));
+        foreach (var option in new Option[] { variant, epochs, batchSize, lr, data, outFolder, seed, resume }) command.Add(option);
+        return command;
+    }
+
+    private static Command EvaluateCommandLine(DeviceCommandFactory withDevice, TextWriter output)
+    {
+        var checkpoint = CheckpointOption();
+        var data = DataOption();
+        var command = withDevice("evaluate", "Test accuracy and confusion matrix of a trained LeNet checkpoint",
+            (r, device) => EvaluateCommand.Run(output, device, r.GetValue(checkpoint)!, r.GetValue(data)));
+        command.Add(checkpoint);
+        command.Add(data);
+        return command;
+    }
+
+    private static Command PredictCommandLine(DeviceCommandFactory withDevice, TextWriter output)
+    {
+        var checkpoint = CheckpointOption();
+        var index = new Option<int>("--index") { Description = "Test image number, 0 to 9999", Required = true };
+        var data = DataOption();
+        var command = withDevice("predict", "Show one test image as text art with a checkpoint's top-3 classes",
+            (r, device) => PredictCommand.Run(output, device, r.GetValue(checkpoint)!, r.GetValue(index), r.GetValue(data)));
+        command.Add(checkpoint);
+        command.Add(index);
+        command.Add(data);
+        return command;
+    }
+
+    private static Option<string?> DataOption() => new("--data")
+    {
+        Description = "Folder with Fashion-MNIST's four .gz files [default: $CONVENGINE_DATA, ~/.convengine/datasets/fashion-mnist, "
+            + "/usr/share/datasets/fashion-mnist, else a download]",
+    };
+
+    private static Option<string> CheckpointOption() => new("--checkpoint")
+    {
+        Description = "A model.safetensors written by lenet, or its run folder",
+        Required = true,
+    };
 }

@@ -6,14 +6,13 @@ namespace ConvEngine.Kernels.Cpu;
 
 // 2-D convolution: adapters from buffers to the per-sample kernels in Kernels/Conv2dKernels.cs.
 // Samples are split into one contiguous chunk per thread; a batch smaller than the thread count runs its
-// samples one after another with the threads inside each matrix product instead. Forward and
-// backward-weight need no scratch beyond the GEMM's packed panels; backward-input needs one sample's
-// column matrix (C·KH·KW × OH·OW floats) per chunk, rented once, so temporary memory is bounded by
-// threads × one sample whatever the batch size.
+// samples one after another with the threads inside each matrix product instead. Each chunk rents its
+// scratch once (a padded image and a widened output for stride 1, a column matrix for backward-input; see
+// Conv2dKernels), so temporary memory is bounded by threads × one sample whatever the batch size.
 public sealed partial class CpuBackend
 {
-    /// <summary>One sample-range task: samples [first, end), with its column scratch and the threads its GEMMs may use.</summary>
-    private delegate void SampleChunk(int chunk, int first, int end, Span<float> col, int gemmThreads);
+    /// <summary>One sample-range task: samples [first, end), with its scratch and the threads its GEMMs may use.</summary>
+    private delegate void SampleChunk(int chunk, int first, int end, Span<float> scratch, int gemmThreads);
 
     /// <inheritdoc/>
     public void Conv2dForward(Conv2dParams p, DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output)
@@ -21,11 +20,11 @@ public sealed partial class CpuBackend
         float[] x = Data(input), w = Data(weight), y = Data(output);
         float[]? b = DataOrNull(bias);
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
-        ForEachSampleChunk(p, 0, (_, first, end, _, gemmThreads) =>
+        ForEachSampleChunk(p, Conv2dKernels.ForwardScratch(p), (_, first, end, scratch, gemmThreads) =>
         {
             for (int n = first; n < end; n++)
                 Conv2dKernels.Forward(p, x.AsSpan(n * inSize, inSize), w.AsSpan(0, p.WeightSize),
-                    b is null ? default : b.AsSpan(0, p.O), y.AsSpan(n * outSize, outSize), gemmThreads);
+                    b is null ? default : b.AsSpan(0, p.O), y.AsSpan(n * outSize, outSize), scratch, gemmThreads);
         });
     }
 
@@ -34,11 +33,31 @@ public sealed partial class CpuBackend
     {
         float[] gy = Data(gradOutput), w = Data(weight), gx = Data(gradInput);
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
-        ForEachSampleChunk(p, Conv2dKernels.BackwardInputScratch(p), (_, first, end, col, gemmThreads) =>
+        if (Conv2dKernels.TransposedForward(p) is { } t)
+        {
+            // Stride 1: a forward convolution of each gradOut sample with the flipped weight.
+            float[] flipped = ArrayPool<float>.Shared.Rent(p.WeightSize);
+            try
+            {
+                Conv2dKernels.FlipWeight(p, w, flipped);
+                ForEachSampleChunk(p, Conv2dKernels.ForwardScratch(t), (_, first, end, scratch, gemmThreads) =>
+                {
+                    for (int n = first; n < end; n++)
+                        Conv2dKernels.Forward(t, gy.AsSpan(n * outSize, outSize), flipped.AsSpan(0, p.WeightSize), default,
+                            gx.AsSpan(n * inSize, inSize), scratch, gemmThreads);
+                });
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(flipped);
+            }
+            return;
+        }
+        ForEachSampleChunk(p, Conv2dKernels.BackwardInputScratch(p), (_, first, end, scratch, gemmThreads) =>
         {
             for (int n = first; n < end; n++)
                 Conv2dKernels.BackwardInput(p, gy.AsSpan(n * outSize, outSize), w.AsSpan(0, p.WeightSize),
-                    gx.AsSpan(n * inSize, inSize), col, gemmThreads);
+                    gx.AsSpan(n * inSize, inSize), scratch, gemmThreads);
         });
     }
 
@@ -63,12 +82,12 @@ public sealed partial class CpuBackend
         double[] biasSums = new double[chunks * p.O]; // (chunks, O)
         try
         {
-            ForEachSampleChunk(p, 0, (chunk, first, end, _, gemmThreads) =>
+            ForEachSampleChunk(p, Conv2dKernels.WeightGradScratch(p), (chunk, first, end, scratch, gemmThreads) =>
             {
                 Span<float> sum = chunk == 0 ? gw.AsSpan(0, weightSize) : partials[chunk - 1].AsSpan(0, weightSize);
                 for (int n = first; n < end; n++)
                     Conv2dKernels.WeightGrad(p, x.AsSpan(n * inSize, inSize), gy.AsSpan(n * outSize, outSize),
-                        sum, n == first ? 0f : 1f, gemmThreads);
+                        sum, n == first ? 0f : 1f, scratch, gemmThreads);
                 if (gb is not null)
                     for (int n = first; n < end; n++)
                         Conv2dKernels.AccumulateBiasGrad(p, gy.AsSpan(n * outSize, outSize), biasSums.AsSpan(chunk * p.O, p.O));
@@ -93,24 +112,24 @@ public sealed partial class CpuBackend
     private static int SampleChunks(int n) => n >= Threads ? Threads : Math.Min(n, 1);
 
     /// <summary>
-    /// Runs <paramref name="body"/> once per chunk of samples, each with <paramref name="colSize"/> floats of
+    /// Runs <paramref name="body"/> once per chunk of samples, each with <paramref name="scratchSize"/> floats of
     /// scratch: in parallel with single-threaded GEMMs when there are at least as many samples as threads,
     /// else as one chunk whose GEMMs use every thread.
     /// </summary>
-    private static void ForEachSampleChunk(Conv2dParams p, int colSize, SampleChunk body)
+    private static void ForEachSampleChunk(Conv2dParams p, int scratchSize, SampleChunk body)
     {
         int chunks = SampleChunks(p.N);
         if (chunks == 0) return;
         void Run(int chunk, int gemmThreads)
         {
-            float[] col = ArrayPool<float>.Shared.Rent(colSize);
+            float[] scratch = ArrayPool<float>.Shared.Rent(scratchSize);
             try
             {
-                body(chunk, chunk * p.N / chunks, (chunk + 1) * p.N / chunks, col.AsSpan(0, colSize), gemmThreads);
+                body(chunk, chunk * p.N / chunks, (chunk + 1) * p.N / chunks, scratch.AsSpan(0, scratchSize), gemmThreads);
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(col);
+                ArrayPool<float>.Shared.Return(scratch);
             }
         }
         if (chunks == 1)

@@ -1,4 +1,4 @@
-using ConvEngine.Nn;
+using ConvEngine.Samples.Models;
 
 namespace ConvEngine.Tests.Golden;
 
@@ -49,30 +49,15 @@ public sealed class GoldenTests(string device) : BackendFixture(device)
         _ => throw new AssertionException($"{c.Id}: unknown op '{c.Op}' in {c.Source}"),
     };
 
-    // The d2l LeNet of FORMAT.md, loaded with the case's parameters; returns the mean cross-entropy.
+    // The LeNet of FORMAT.md (the Samples' model, same variants), loaded with the case's parameters; returns the mean cross-entropy.
     private (Tensor, Func<string, Tensor?>) RunLeNet(GoldenCase c, Dictionary<string, Tensor> x)
     {
         var variant = c.Str("variant");
-        var net = LeNet(variant).To(Device);
+        var net = LeNet.Create(variant).To(Device);
         net.LoadStateDict(c.Params.ToDictionary(kv => kv.Key, kv => kv.Value.ToTensor(Device)));
         var loss = Functional.CrossEntropy(net.Forward(x["input"]), x["target"]);
         var named = net.NamedParameters().ToDictionary(kv => kv.Key, kv => kv.Value);
         return (loss, n => named[n].Grad);
-    }
-
-    private static Sequential LeNet(string variant)
-    {
-        Func<Module> act = variant switch
-        {
-            "d2l" => () => new Sigmoid(),
-            "relu" => () => new ReLU(),
-            _ => throw new AssertionException($"unknown lenet variant '{variant}'"),
-        };
-        Func<Module> pool = variant == "d2l" ? () => new AvgPool2d(2, 2) : () => new MaxPool2d(2, 2);
-        return new Sequential(
-            new Conv2d(1, 6, 5, padding: 2), act(), pool(),
-            new Conv2d(6, 16, 5), act(), pool(), new Flatten(),
-            new Linear(400, 120), act(), new Linear(120, 84), act(), new Linear(84, 10));
     }
 
     private static Pair PairOf(GoldenCase c, string name)

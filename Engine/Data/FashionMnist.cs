@@ -115,7 +115,11 @@ public sealed class DatasetDownload(string baseUrl, IReadOnlyDictionary<string, 
     /// <summary>Fetches every file into <paramref name="folder"/>; a file is renamed into place only after its MD5 matches.</summary>
     public void FetchInto(string folder)
     {
-        Directory.CreateDirectory(folder);
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConvEngineException($"{folder}: cannot create the download folder: {e.Message}", e);
+        }
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         foreach (var (name, md5) in md5ByName)
         {

@@ -62,12 +62,27 @@ public sealed record IdxFile(string Path, int[] Dims, byte[] Payload)
                 throw new ConvEngineException($"{path}: IDX dimensions [{string.Join(", ", dims[..(d + 1)])}] exceed the {MaxPayload}-byte limit");
         }
 
-        var payload = new byte[payloadLength];
-        int read = stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false);
-        if (read < payload.Length)
-            throw new ConvEngineException($"{path}: truncated IDX payload: {read} of {payload.Length} bytes");
+        if (!gzip && file.Length - file.Position < payloadLength)
+            throw new ConvEngineException($"{path}: truncated IDX payload: {file.Length - file.Position} of {payloadLength} bytes");
+        var payload = ReadPayload(stream, (int)payloadLength, path);
         if (stream.ReadByte() >= 0)
             throw new ConvEngineException($"{path}: trailing bytes after the {payload.Length}-byte IDX payload");
         return new IdxFile(path, dims, payload);
+    }
+
+    // Grows the buffer as data actually arrives, so a corrupt size claim in a small compressed file
+    // costs at most twice the bytes the file really holds.
+    private static byte[] ReadPayload(Stream stream, int length, string path)
+    {
+        var buffer = new byte[Math.Min(length, 1 << 20)];
+        int filled = 0;
+        while (filled < length)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(length, 2L * buffer.Length));
+            int n = stream.Read(buffer, filled, buffer.Length - filled);
+            if (n == 0) throw new ConvEngineException($"{path}: truncated IDX payload: {filled} of {length} bytes");
+            filled += n;
+        }
+        return buffer;
     }
 }

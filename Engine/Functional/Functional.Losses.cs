@@ -65,14 +65,28 @@ public static partial class Functional
     /// <param name="reduction">mean (default) or sum over the batch</param>
     /// <returns>a scalar</returns>
     public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean) =>
-        NllLoss(LogSoftmax(logits, 1), target, reduction);
+        logits.Dim == 1 // unbatched: logits (C) and a 0-d target
+            ? NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction)
+            : NllLoss(LogSoftmax(logits, 1), target, reduction);
 
     /// <summary>Squared error Σ(x − y)² or its mean, as <c>F.mse_loss</c>; input and target have the same shape.</summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         if (!input.Shape.Equals(target.Shape))
             throw new ConvEngineException($"mse_loss expects input and target of the same size, but got input of size {input.Shape} and target of size {target.Shape}");
-        var squared = (input - target).Pow(2f);
-        return reduction == Reduction.Mean ? squared.Mean() : squared.Sum();
+        Tensor.CheckSameDevice(input.Device, target);
+        Tensor diff, loss;
+        using (Tensor.NoGrad())
+        {
+            diff = input - target;
+            var squared = diff * diff;
+            loss = reduction == Reduction.Mean ? squared.Mean() : squared.Sum();
+        }
+        float scale = reduction == Reduction.Mean ? 2f / Math.Max(1, input.Numel) : 2f;
+        return Tensor.Record(loss, "MseLossBackward0", [input, target], g =>
+        {
+            var gx = diff * g * scale; // d/dx Σ(x − y)² = 2(x − y)
+            return [input.RequiresGrad ? gx : null, target.RequiresGrad ? -gx : null];
+        });
     }
 }

@@ -85,7 +85,7 @@ public abstract class Module
         if (unexpected.Count > 0) problems.Add("Unexpected key(s) in state_dict: " + string.Join(", ", unexpected) + ".");
         foreach (var (name, param) in own)
             if (state.TryGetValue(name, out var t) && !t.Shape.Equals(param.Shape))
-                problems.Add($"size mismatch for {name}: copying a param with shape {t.Shape} from checkpoint, the shape in current model is {param.Shape}.");
+                problems.Add($"size mismatch for {name}: copying a param with shape torch.Size({t.Shape}) from checkpoint, the shape in current model is torch.Size({param.Shape}).");
         if (problems.Count > 0)
             throw new ConvEngineException($"Error(s) in loading state_dict for {GetType().Name}: " + string.Join(" ", problems));
         foreach (var (name, param) in own) param.Data.CopyFrom(state[name]);

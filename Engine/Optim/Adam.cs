@@ -2,7 +2,10 @@ using ConvEngine.Kernels;
 
 namespace ConvEngine.Optim;
 
-/// <summary>Adam, as <c>torch.optim.Adam</c> (no amsgrad), with bias-corrected moment estimates.</summary>
+/// <summary>
+/// Adam, as <c>torch.optim.Adam</c> (no amsgrad), with bias-corrected moment estimates. Its state per parameter is
+/// PyTorch's: <c>step</c> (a scalar), <c>exp_avg</c> and <c>exp_avg_sq</c>.
+/// </summary>
 public sealed class Adam : Optimizer
 {
     private readonly DeviceBuffer?[] _m, _v;
@@ -48,5 +51,43 @@ public sealed class Adam : Optimizer
             p.Backend.AdamStep(new AdamParams(Lr, Beta1, Beta2, Eps, WeightDecay, _steps[i]),
                 p.Buffer, p.Grad.Contiguous0(), _m[i]!, _v[i]!, p.Numel);
         }
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyDictionary<string, int[]> StateShapes(int index)
+    {
+        var shape = Params[index].Shape.ToArray();
+        return new Dictionary<string, int[]> { ["step"] = [], ["exp_avg"] = shape, ["exp_avg_sq"] = shape };
+    }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<KeyValuePair<string, Tensor>> SaveState(int index)
+    {
+        if (_steps[index] == 0) yield break;
+        // A float32 scalar as PyTorch keeps it; exact for any count below 2^24 steps.
+        yield return new("step", Tensor.Scalar(_steps[index]));
+        yield return new("exp_avg", Snapshot(index, _m[index]!));
+        yield return new("exp_avg_sq", Snapshot(index, _v[index]!));
+    }
+
+    /// <inheritdoc/>
+    protected override IEnumerable<string> CheckValues(int index, IReadOnlyDictionary<string, Tensor> state)
+    {
+        float step = state["step"].Item();
+        if (!(step >= 1 && step <= 1 << 24 && step == MathF.Floor(step)))
+            yield return $"state.{index}.step is {step}, expected a positive whole number";
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreState(int index, IReadOnlyDictionary<string, Tensor>? state)
+    {
+        if (state is null)
+        {
+            (_m[index], _v[index], _steps[index]) = (null, null, 0);
+            return;
+        }
+        _m[index] = Restore(index, state["exp_avg"]);
+        _v[index] = Restore(index, state["exp_avg_sq"]);
+        _steps[index] = (int)state["step"].Item();
     }
 }

@@ -2,7 +2,10 @@ using ConvEngine.Kernels;
 
 namespace ConvEngine.Optim;
 
-/// <summary>Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as <c>torch.optim.SGD</c>.</summary>
+/// <summary>
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay, as <c>torch.optim.SGD</c>.
+/// With momentum its state is one <c>momentum_buffer</c> per parameter; without, it has none.
+/// </summary>
 public sealed class SGD : Optimizer
 {
     private readonly DeviceBuffer?[] _momentum;
@@ -48,4 +51,20 @@ public sealed class SGD : Optimizer
                 p.Buffer, p.Grad.Contiguous0(), _momentum[i], p.Numel);
         }
     }
+
+    private static readonly IReadOnlyDictionary<string, int[]> NoState = new Dictionary<string, int[]>();
+
+    /// <inheritdoc/>
+    protected override IReadOnlyDictionary<string, int[]> StateShapes(int index) =>
+        Momentum == 0 ? NoState : new Dictionary<string, int[]> { ["momentum_buffer"] = Params[index].Shape.ToArray() };
+
+    /// <inheritdoc/>
+    protected override IEnumerable<KeyValuePair<string, Tensor>> SaveState(int index)
+    {
+        if (_momentum[index] is { } buffer) yield return new("momentum_buffer", Snapshot(index, buffer));
+    }
+
+    /// <inheritdoc/>
+    protected override void RestoreState(int index, IReadOnlyDictionary<string, Tensor>? state) =>
+        _momentum[index] = state is null ? null : Restore(index, state["momentum_buffer"]);
 }

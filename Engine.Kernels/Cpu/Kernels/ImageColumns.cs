@@ -29,12 +29,134 @@ internal readonly record struct OutputRun(int At, int Oh, int Ow, int Len)
     }
 }
 
-/// <summary>op(B) = the column matrix (K, P) of one image, for the forward pass out = W·col.</summary>
+/// <summary>
+/// op(B) = the "wide" column matrix (K, OH·Wp) of a stride-1 convolution over an image already zero-padded
+/// to (C, Hp, Wp), for the forward pass. Output positions are numbered q = oh·Wp + ow over the padded width,
+/// so tap (c, kh, kw) reads padded[c·Hp·Wp + kh·Wp + kw + q]: every row of the matrix is one contiguous run
+/// of the padded image and a panel row is a plain 32-float copy. The Wp − OW columns per output row with
+/// ow ≥ OW are wrap-around junk the caller discards; reading them needs KW − 1 zeros after the padded image.
+/// </summary>
+internal readonly unsafe struct ShiftedColumns(float* padded, int hp, int wp, int kh, int kw) : IPanelSource
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Pack(int p0, int kc, int j0, int j1, float* dst)
+    {
+        const int NR = Sgemm.NR;
+        int panels = (j1 - j0 + NR - 1) / NR, last = j1 - j0 - (panels - 1) * NR;
+        float* lastPanel = dst + (long)(panels - 1) * kc * NR;
+        if (last < NR) new Span<float>(lastPanel, kc * NR).Clear();
+        int c = p0 / (kh * kw), y = p0 / kw % kh, x = p0 % kw;
+        for (int kk = 0; kk < kc; kk++)
+        {
+            // Depth step kk is tap (c, y, x): one contiguous run of the padded image, cut into the panels.
+            float* src = padded + ((long)c * hp + y) * wp + x + j0, d = dst + kk * NR;
+            for (int q = 0; q < panels - 1; q++, src += NR, d += kc * NR)
+                StoredB.Copy32(src, d);
+            if (last == NR) StoredB.Copy32(src, d);
+            else for (int j = 0; j < last; j++) d[j] = src[j];
+            if (++x == kw)
+            {
+                x = 0;
+                if (++y == kh)
+                {
+                    y = 0;
+                    c++;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public float* RowOffsets(int p0, int kc, nint* offsets)
+    {
+        int c = p0 / (kh * kw), y = p0 / kw % kh, x = p0 % kw;
+        for (int kk = 0; kk < kc; kk++)
+        {
+            offsets[kk] = ((nint)c * hp + y) * wp + x;
+            if (++x == kw)
+            {
+                x = 0;
+                if (++y == kh)
+                {
+                    y = 0;
+                    c++;
+                }
+            }
+        }
+        return padded;
+    }
+}
+
+/// <summary>
+/// op(B) = the transposed wide column matrix (OH·Wp, K) of a stride-1 convolution over a padded image (see
+/// <see cref="ShiftedColumns"/>), for the weight gradient gradW = gradOut·colᵀ with gradOut widened to
+/// (O, OH·Wp). Panel column j (tap t) is the contiguous run padded[offset(t) + q] over the depth positions q,
+/// so a panel is a transpose of up to 32 such runs, done 16 × 16 at a time in registers with AVX-512.
+/// Depth rows at junk positions (q mod Wp ≥ <paramref name="ow"/>) are packed as zeros, so the product never
+/// sees the pixels only junk positions read (0 · ∞ would otherwise leak NaN).
+/// </summary>
+internal readonly unsafe struct ShiftedColumnsTransposed(float* padded, int hp, int wp, int kh, int kw, int ow) : IPanelSource
+{
+    /// <inheritdoc/>
+    public void Pack(int p0, int kc, int j0, int j1, float* dst)
+    {
+        for (int j = j0; j < j1; j += Sgemm.NR, dst += kc * Sgemm.NR) PackPanel(p0, kc, j, Math.Min(Sgemm.NR, j1 - j), dst);
+    }
+
+    /// <summary>One panel: columns j0 .. j0 + nr of the block, the rest of its NR columns zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private void PackPanel(int p0, int kc, int j0, int nr, float* dst)
+    {
+        const int NR = Sgemm.NR;
+        if (nr < NR) new Span<float>(dst, kc * NR).Clear();
+        // Where each of the panel's taps starts reading at depth p0.
+        float** runs = stackalloc float*[NR];
+        int c = j0 / (kh * kw), y = j0 / kw % kh, x = j0 % kw;
+        for (int j = 0; j < nr; j++)
+        {
+            runs[j] = padded + ((long)c * hp + y) * wp + x + p0;
+            if (++x == kw)
+            {
+                x = 0;
+                if (++y == kh)
+                {
+                    y = 0;
+                    c++;
+                }
+            }
+        }
+        int kk = 0;
+        if (Avx512F.IsSupported)
+            for (; kk + 16 <= kc; kk += 16)
+                for (int j = 0; j < nr; j += 16)
+                    Transpose16.Block(runs + j, Math.Min(16, nr - j), kk, dst + kk * NR + j, NR, 16);
+        for (int j = 0; j < nr; j++)
+        {
+            float* src = runs[j];
+            for (int k = kk; k < kc; k++) dst[k * NR + j] = src[k];
+        }
+        for (int k = 0, col = p0 % wp; k < kc; k++, col = col + 1 == wp ? 0 : col + 1)
+            if (col >= ow) new Span<float>(dst + k * NR, NR).Clear();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Always null: its rows run across the taps, which are scattered in the image.</remarks>
+    public float* RowOffsets(int p0, int kc, nint* offsets) => null;
+}
+
+/// <summary>op(B) = the column matrix (K, P) of one image, for the forward pass out = W·col of a strided convolution.</summary>
 internal readonly unsafe struct ImageColumns(Conv2dParams p, float* image) : IPanelSource
 {
     /// <inheritdoc/>
+    public void Pack(int p0, int kc, int j0, int j1, float* dst)
+    {
+        for (int j = j0; j < j1; j += Sgemm.NR, dst += kc * Sgemm.NR) PackPanel(p0, kc, j, Math.Min(Sgemm.NR, j1 - j), dst);
+    }
+
+    /// <summary>One panel: columns j0 .. j0 + nr of the block, the rest of its NR columns zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    public void Pack(int p0, int kc, int j0, int nr, float* dst)
+    private void PackPanel(int p0, int kc, int j0, int nr, float* dst)
     {
         const int NR = Sgemm.NR;
         int H = p.H, W = p.W, KH = p.KH, KW = p.KW, SH = p.SH, SW = p.SW, PH = p.PH, PW = p.PW;
@@ -102,14 +224,24 @@ internal readonly unsafe struct ImageColumns(Conv2dParams p, float* image) : IPa
         for (; j < hi; j++) dst[j] = src[j];
         for (; j < len; j++) dst[j] = 0f;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Always null: its rows are gathered around the padding and the stride.</remarks>
+    public float* RowOffsets(int p0, int kc, nint* offsets) => null;
 }
 
 /// <summary>op(B) = the transposed column matrix (P, K) of one image, for the weight gradient gradW = gradOut·colᵀ.</summary>
 internal readonly unsafe struct ImageColumnsTransposed(Conv2dParams p, float* image) : IPanelSource
 {
     /// <inheritdoc/>
+    public void Pack(int p0, int kc, int j0, int j1, float* dst)
+    {
+        for (int j = j0; j < j1; j += Sgemm.NR, dst += kc * Sgemm.NR) PackPanel(p0, kc, j, Math.Min(Sgemm.NR, j1 - j), dst);
+    }
+
+    /// <summary>One panel: columns j0 .. j0 + nr of the block, the rest of its NR columns zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
-    public void Pack(int p0, int kc, int j0, int nr, float* dst)
+    private void PackPanel(int p0, int kc, int j0, int nr, float* dst)
     {
         const int NR = Sgemm.NR;
         int H = p.H, W = p.W, KH = p.KH, KW = p.KW, SH = p.SH, SW = p.SW, PH = p.PH, PW = p.PW;
@@ -156,4 +288,8 @@ internal readonly unsafe struct ImageColumnsTransposed(Conv2dParams p, float* im
             }
         }
     }
+
+    /// <inheritdoc/>
+    /// <remarks>Always null: its rows run across the taps, which are scattered in the image.</remarks>
+    public float* RowOffsets(int p0, int kc, nint* offsets) => null;
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
 /// <summary>
@@ -8,48 +12,59 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 /// <item>max: scanning the window row-major from −∞, a cell wins when it is greater than the best so far or
 /// is NaN. So ties keep the first maximum, any NaN makes the result NaN (the last NaN wins the index), and
 /// an all −∞ window picks its first cell. Padded cells are never looked at.</item>
-/// <item>avg: the sum of the in-image cells in row-major order, divided by KH·KW (padded zeros count in the
+/// <item>avg: 0 plus the in-image cells in row-major order, divided by KH·KW (padded zeros count in the
 /// divisor; in floor mode no window reaches past the padding, so the divisor is always KH·KW).</item>
 /// </list>
+/// The common 2 × 2, stride-2, unpadded case has an AVX2 path that handles 8 windows per step.
 /// </summary>
-internal static class Pool2dKernels
+internal static unsafe class Pool2dKernels
 {
     /// <summary>output (planes, OH, OW) from input (planes, H, W).</summary>
     public static void Forward(Pool2dParams p, ReadOnlySpan<float> input, Span<float> output)
     {
         int inPlane = p.H * p.W, outPlane = p.OH * p.OW, planes = output.Length / outPlane;
-        bool pairs = p.KH == 2 && p.KW == 2 && p.SH == 2 && p.SW == 2 && p.PH == 0 && p.PW == 0;
-        for (int i = 0; i < planes; i++)
-        {
-            ReadOnlySpan<float> x = input.Slice(i * inPlane, inPlane);
-            Span<float> y = output.Slice(i * outPlane, outPlane);
-            if (p.Mode == PoolMode.Avg) AvgForward(p, x, y);
-            else if (pairs) MaxForward2x2(p, x, y);
-            else MaxForward(p, x, y);
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, planes * inPlane, nameof(input));
+        bool max = p.Mode == PoolMode.Max;
+        fixed (float* x = input, y = output)
+            for (int i = 0; i < planes; i++)
+            {
+                float* src = x + (long)i * inPlane, dst = y + (long)i * outPlane;
+                if (IsPairs(p)) Forward2x2(p, src, dst, max);
+                else if (max) MaxForward(p, src, dst);
+                else AvgForward(p, src, dst);
+            }
     }
 
     /// <summary>
     /// gradInput (planes, H, W), overwritten, from gradOutput (planes, OH, OW): max sends each window's
-    /// gradient to the cell <see cref="ArgMax"/> re-finds in <paramref name="input"/>, avg spreads it evenly;
+    /// gradient to the cell it picked (re-found in <paramref name="input"/>), avg spreads it evenly;
     /// overlapping windows (stride &lt; kernel) add up.
     /// </summary>
     public static void Backward(Pool2dParams p, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
         int inPlane = p.H * p.W, outPlane = p.OH * p.OW, planes = gradOutput.Length / outPlane;
-        gradInput[..(planes * inPlane)].Clear();
-        for (int i = 0; i < planes; i++)
-        {
-            ReadOnlySpan<float> gy = gradOutput.Slice(i * outPlane, outPlane);
-            Span<float> gx = gradInput.Slice(i * inPlane, inPlane);
-            if (p.Mode == PoolMode.Avg)
-                AvgBackward(p, gy, gx);
-            else
-                MaxBackward(p, input.Slice(i * inPlane, inPlane), gy, gx);
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, planes * inPlane, nameof(input));
+        ArgumentOutOfRangeException.ThrowIfLessThan(gradInput.Length, planes * inPlane, nameof(gradInput));
+        bool max = p.Mode == PoolMode.Max;
+        fixed (float* x = input, gy = gradOutput, gx = gradInput)
+            for (int i = 0; i < planes; i++)
+            {
+                float* src = x + (long)i * inPlane, g = gy + (long)i * outPlane, dst = gx + (long)i * inPlane;
+                if (IsPairs(p))
+                {
+                    Backward2x2(p, src, g, dst, max);
+                    continue;
+                }
+                new Span<float>(dst, inPlane).Clear();
+                if (max) MaxBackward(p, src, g, dst);
+                else AvgBackward(p, g, dst);
+            }
     }
 
-    private static void MaxForward(Pool2dParams p, ReadOnlySpan<float> x, Span<float> y)
+    private static bool IsPairs(Pool2dParams p) => p.KH == 2 && p.KW == 2 && p.SH == 2 && p.SW == 2 && p.PH == 0 && p.PW == 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxForward(Pool2dParams p, float* x, float* y)
     {
         for (int oh = 0; oh < p.OH; oh++)
         {
@@ -57,31 +72,13 @@ internal static class Pool2dKernels
             for (int ow = 0; ow < p.OW; ow++)
             {
                 var (w0, w1) = Window(ow, p.SW, p.PW, p.KW, p.W);
-                y[oh * p.OW + ow] = x[ArgMax(x, p.W, h0, h1, w0, w1)];
+                *y++ = x[ArgMax(x, p.W, h0, h1, w0, w1)];
             }
         }
     }
 
-    /// <summary>The common 2 × 2, stride-2, unpadded case: windows are disjoint pairs of row pairs, unrolled.</summary>
-    private static void MaxForward2x2(Pool2dParams p, ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int oh = 0; oh < p.OH; oh++)
-        {
-            ReadOnlySpan<float> top = x.Slice(2 * oh * p.W, p.W), bottom = x.Slice((2 * oh + 1) * p.W, p.W);
-            Span<float> dst = y.Slice(oh * p.OW, p.OW);
-            for (int ow = 0; ow < dst.Length; ow++)
-            {
-                // Starting from the first cell equals starting from −∞: it wins unless it is −∞ itself.
-                float best = top[2 * ow];
-                best = Wins(top[2 * ow + 1], best) ? top[2 * ow + 1] : best;
-                best = Wins(bottom[2 * ow], best) ? bottom[2 * ow] : best;
-                best = Wins(bottom[2 * ow + 1], best) ? bottom[2 * ow + 1] : best;
-                dst[ow] = best;
-            }
-        }
-    }
-
-    private static void MaxBackward(Pool2dParams p, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gx)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxBackward(Pool2dParams p, float* x, float* gy, float* gx)
     {
         for (int oh = 0; oh < p.OH; oh++)
         {
@@ -89,12 +86,13 @@ internal static class Pool2dKernels
             for (int ow = 0; ow < p.OW; ow++)
             {
                 var (w0, w1) = Window(ow, p.SW, p.PW, p.KW, p.W);
-                gx[ArgMax(x, p.W, h0, h1, w0, w1)] += gy[oh * p.OW + ow];
+                gx[ArgMax(x, p.W, h0, h1, w0, w1)] += *gy++;
             }
         }
     }
 
-    private static void AvgForward(Pool2dParams p, ReadOnlySpan<float> x, Span<float> y)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AvgForward(Pool2dParams p, float* x, float* y)
     {
         float divisor = p.KH * p.KW;
         for (int oh = 0; oh < p.OH; oh++)
@@ -106,12 +104,13 @@ internal static class Pool2dKernels
                 float sum = 0f;
                 for (int h = h0; h < h1; h++)
                     for (int w = w0; w < w1; w++) sum += x[h * p.W + w];
-                y[oh * p.OW + ow] = sum / divisor;
+                *y++ = sum / divisor;
             }
         }
     }
 
-    private static void AvgBackward(Pool2dParams p, ReadOnlySpan<float> gy, Span<float> gx)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AvgBackward(Pool2dParams p, float* gy, float* gx)
     {
         float divisor = p.KH * p.KW;
         for (int oh = 0; oh < p.OH; oh++)
@@ -120,15 +119,153 @@ internal static class Pool2dKernels
             for (int ow = 0; ow < p.OW; ow++)
             {
                 var (w0, w1) = Window(ow, p.SW, p.PW, p.KW, p.W);
-                float g = gy[oh * p.OW + ow] / divisor;
+                float g = *gy++ / divisor;
                 for (int h = h0; h < h1; h++)
                     for (int w = w0; w < w1; w++) gx[h * p.W + w] += g;
             }
         }
     }
 
+    /// <summary>
+    /// 2 × 2 windows, stride 2, no padding: window (oh, ow) is cells a, b (row 2·oh, columns 2·ow, 2·ow + 1)
+    /// and c, d (row 2·oh + 1). Max starts from a, which equals starting from −∞ (a wins unless it is −∞).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Forward2x2(Pool2dParams p, float* x, float* y, bool max)
+    {
+        for (int oh = 0; oh < p.OH; oh++, y += p.OW)
+        {
+            float* top = x + 2 * oh * p.W, bottom = top + p.W;
+            int ow = 0;
+            if (Avx2.IsSupported)
+                for (; ow + 8 <= p.OW; ow += 8)
+                {
+                    var (a, b) = Deinterleave(top + 2 * ow);
+                    var (c, d) = Deinterleave(bottom + 2 * ow);
+                    Vector256<float> r;
+                    if (max)
+                    {
+                        r = Vector256.ConditionalSelect(Wins(b, a), b, a);
+                        r = Vector256.ConditionalSelect(Wins(c, r), c, r);
+                        r = Vector256.ConditionalSelect(Wins(d, r), d, r);
+                    }
+                    else
+                    {
+                        r = (Vector256<float>.Zero + a + b + c + d) / Vector256.Create(4f);
+                    }
+                    Vector256.Store(r, y + ow);
+                }
+            for (; ow < p.OW; ow++)
+            {
+                float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+                if (max)
+                {
+                    float r = Wins(b, a) ? b : a;
+                    r = Wins(c, r) ? c : r;
+                    y[ow] = Wins(d, r) ? d : r;
+                }
+                else
+                {
+                    y[ow] = (0f + a + b + c + d) / 4f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of <see cref="Forward2x2"/>: windows are disjoint, so every cell they cover is written once
+    /// (the gradient or zero) and only a trailing odd row or column needs clearing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Backward2x2(Pool2dParams p, float* x, float* gy, float* gx, bool max)
+    {
+        for (int oh = 0; oh < p.OH; oh++, gy += p.OW)
+        {
+            float* top = x + 2 * oh * p.W, bottom = top + p.W;
+            float* gTop = gx + 2 * oh * p.W, gBottom = gTop + p.W;
+            int ow = 0;
+            if (Avx2.IsSupported)
+                for (; ow + 8 <= p.OW; ow += 8)
+                {
+                    // 0 + g, as PyTorch adds into a zeroed gradient (so −0 becomes +0 there too).
+                    Vector256<float> zero = Vector256<float>.Zero, g = zero + Vector256.Load(gy + ow);
+                    Vector256<float> ga, gb, gc, gd;
+                    if (max)
+                    {
+                        // The winner is the last cell whose update fired: d if it fired, else c, else b, else a.
+                        var (a, b) = Deinterleave(top + 2 * ow);
+                        var (c, d) = Deinterleave(bottom + 2 * ow);
+                        Vector256<float> pickB = Wins(b, a), r = Vector256.ConditionalSelect(pickB, b, a);
+                        Vector256<float> pickC = Wins(c, r);
+                        r = Vector256.ConditionalSelect(pickC, c, r);
+                        Vector256<float> pickD = Wins(d, r);
+                        gd = pickD & g;
+                        gc = Vector256.AndNot(pickC & g, pickD);
+                        gb = Vector256.AndNot(Vector256.AndNot(pickB & g, pickC), pickD);
+                        ga = Vector256.AndNot(Vector256.AndNot(Vector256.AndNot(g, pickB), pickC), pickD);
+                    }
+                    else
+                    {
+                        ga = gb = gc = gd = zero + Vector256.Load(gy + ow) / Vector256.Create(4f);
+                    }
+                    Interleave(ga, gb, gTop + 2 * ow);
+                    Interleave(gc, gd, gBottom + 2 * ow);
+                }
+            for (; ow < p.OW; ow++)
+            {
+                // 0 + g, as PyTorch adds into a zeroed gradient (so −0 becomes +0 there too).
+                float g = 0f + gy[ow], ga, gb, gc, gd;
+                if (max)
+                {
+                    float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+                    int at = Wins(b, a) ? 1 : 0;
+                    float r = at == 1 ? b : a;
+                    if (Wins(c, r)) (at, r) = (2, c);
+                    if (Wins(d, r)) at = 3;
+                    (ga, gb, gc, gd) = (at == 0 ? g : 0f, at == 1 ? g : 0f, at == 2 ? g : 0f, at == 3 ? g : 0f);
+                }
+                else
+                {
+                    ga = gb = gc = gd = 0f + gy[ow] / 4f;
+                }
+                gTop[2 * ow] = ga;
+                gTop[2 * ow + 1] = gb;
+                gBottom[2 * ow] = gc;
+                gBottom[2 * ow + 1] = gd;
+            }
+            // An odd width leaves the last column outside every window.
+            if ((p.W & 1) != 0)
+            {
+                gTop[p.W - 1] = 0f;
+                gBottom[p.W - 1] = 0f;
+            }
+        }
+        // An odd height leaves the last row outside every window.
+        if ((p.H & 1) != 0) new Span<float>(gx + (p.H - 1) * p.W, p.W).Clear();
+    }
+
+    /// <summary>16 consecutive floats split into the 8 at even and the 8 at odd offsets.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* src)
+    {
+        Vector256<float> lo = Vector256.Load(src), hi = Vector256.Load(src + 8);
+        // Shuffle picks evens (0x88) or odds (0xDD) per 128-bit lane as [lo, lo, hi, hi]; the 64-bit
+        // permute (0, 2, 1, 3) puts the lanes back in order.
+        return (Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle(),
+            Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle());
+    }
+
+    /// <summary>The inverse of <see cref="Deinterleave"/>: dst[2i] = even[i], dst[2i + 1] = odd[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* dst)
+    {
+        Vector256<float> e = Avx2.Permute4x64(even.AsDouble(), 0xD8).AsSingle(), o = Avx2.Permute4x64(odd.AsDouble(), 0xD8).AsSingle();
+        Vector256.Store(Avx.UnpackLow(e, o), dst);
+        Vector256.Store(Avx.UnpackHigh(e, o), dst + 8);
+    }
+
     /// <summary>Index in the plane (row stride <paramref name="width"/>) of the winning cell of rows [h0, h1) × columns [w0, w1).</summary>
-    private static int ArgMax(ReadOnlySpan<float> x, int width, int h0, int h1, int w0, int w1)
+    private static int ArgMax(float* x, int width, int h0, int h1, int w0, int w1)
     {
         int bestAt = h0 * width + w0;
         float best = float.NegativeInfinity;
@@ -144,6 +281,10 @@ internal static class Pool2dKernels
 
     /// <summary>PyTorch's max-pool update rule: greater than the best so far, or NaN.</summary>
     private static bool Wins(float value, float best) => value > best || float.IsNaN(value);
+
+    /// <summary><see cref="Wins(float, float)"/> lane by lane, as an all-ones/all-zeros mask.</summary>
+    private static Vector256<float> Wins(Vector256<float> value, Vector256<float> best) =>
+        Vector256.GreaterThan(value, best) | ~Vector256.Equals(value, value);
 
     /// <summary>The in-image extent [start, end) of window <paramref name="o"/> along one axis.</summary>
     private static (int Start, int End) Window(int o, int stride, int pad, int kernel, int size)

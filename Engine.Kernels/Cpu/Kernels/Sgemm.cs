@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
@@ -30,6 +31,10 @@ internal static unsafe partial class Sgemm
     // Widest column block of a tile: its packed B block, KC·NC·4 = 512 KB, fits the 1 MB L2 of a core
     // beside the A panel and the C rows being updated.
     private const int NC = 512;
+
+    // A tile of at most this many rows reads full B panels in place when the source allows it: packing B pays
+    // off only when each packed panel is reused by several A panels.
+    private const int InPlaceRows = 2 * MR;
 
     // Below this many multiply-adds a second thread costs more to wake than it saves.
     private const long ParallelThreshold = 1L << 21;
@@ -108,6 +113,7 @@ internal static unsafe partial class Sgemm
         /// Tile <paramref name="tile"/> (row-major over the rowBlocks × colBlocks grid) of C. Tile edges fall on
         /// micro-tile boundaries, and the panels are shared out as evenly as integer division allows.
         /// </summary>
+        [SkipLocalsInit]
         public void RunTile(int tile)
         {
             int rowBlock = tile / colBlocks, colBlock = tile % colBlocks;
@@ -118,10 +124,14 @@ internal static unsafe partial class Sgemm
 
             // Depth blocks of equal size (576 = 3 × 192, not 256 + 256 + 64) keep every kernel call long.
             int depthBlocks = (k + KC - 1) / KC, depth = (k + depthBlocks - 1) / depthBlocks;
-            // Packed B for one depth block: ceil(width / NR) panels of (depth, NR); packed A: one (depth, MR)
-            // panel. 16 spare floats let both start on a 64-byte boundary, so vector loads never split lines.
-            int panels = (n1 - n0 + NR - 1) / NR;
-            float[] bRent = ArrayPool<float>.Shared.Rent(panels * depth * NR + 16);
+            int panels = (n1 - n0 + NR - 1) / NR, lastJ0 = n0 + (panels - 1) * NR, lastWidth = n1 - lastJ0;
+            nint* offsets = stackalloc nint[KC];
+            bool inPlace = m1 - m0 <= InPlaceRows && b.RowOffsets(0, Math.Min(depth, k), offsets) != null;
+            // Packed B for one depth block: ceil(width / NR) panels of (depth, NR), or in place just the ragged
+            // last panel; packed A: one (depth, MR) panel. 16 spare floats let both start on a 64-byte
+            // boundary, so vector loads never split cache lines.
+            int packedPanels = inPlace ? 1 : panels;
+            float[] bRent = ArrayPool<float>.Shared.Rent(packedPanels * depth * NR + 16);
             float[] aRent = ArrayPool<float>.Shared.Rent(depth * MR + 16);
             try
             {
@@ -133,16 +143,28 @@ internal static unsafe partial class Sgemm
                         int kc = Math.Min(depth, k - p0);
                         // β applies once, on the first depth block; later blocks accumulate.
                         float blockBeta = p0 == 0 ? beta : 1f;
-                        for (int j = 0; j < panels; j++)
-                            b.Pack(p0, kc, n0 + j * NR, Math.Min(NR, n1 - n0 - j * NR), bPack + j * kc * NR);
+                        float* origin = null;
+                        if (inPlace)
+                        {
+                            origin = b.RowOffsets(p0, kc, offsets);
+                            if (lastWidth < NR) b.Pack(p0, kc, lastJ0, n1, bPack);
+                        }
+                        else
+                        {
+                            b.Pack(p0, kc, n0, n1, bPack);
+                        }
                         for (int i0 = m0; i0 < m1; i0 += MR)
                         {
                             int mr = Math.Min(MR, m1 - i0);
                             PackA(transA, a, m, k, i0, mr, p0, kc, aPack);
                             for (int j = 0; j < panels; j++)
                             {
-                                int j0 = n0 + j * NR;
-                                MicroTile(aPack, bPack + j * kc * NR, kc, c + (long)i0 * n + j0, n, mr, Math.Min(NR, n1 - j0), alpha, blockBeta);
+                                int j0 = n0 + j * NR, nr = Math.Min(NR, n1 - j0);
+                                float* cTile = c + (long)i0 * n + j0;
+                                if (inPlace && nr == NR)
+                                    MicroTile(aPack, new DirectRows(origin + j0, offsets), kc, cTile, n, mr, nr, alpha, blockBeta);
+                                else
+                                    MicroTile(aPack, new PackedRows(inPlace ? bPack : bPack + j * kc * NR), kc, cTile, n, mr, nr, alpha, blockBeta);
                             }
                         }
                     }

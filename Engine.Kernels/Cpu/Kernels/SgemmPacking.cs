@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
@@ -10,10 +11,17 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 internal unsafe interface IPanelSource
 {
     /// <summary>
-    /// Packs op(B)[p0 .. p0 + kc, j0 .. j0 + nr) into <paramref name="dst"/> as (kc, <see cref="Sgemm.NR"/>):
-    /// dst[kk·NR + j] = op(B)[p0 + kk, j0 + j], with columns nr .. NR set to zero.
+    /// Packs op(B)[p0 .. p0 + kc, j0 .. j1) into ceil((j1 − j0) / NR) consecutive panels of
+    /// (kc, <see cref="Sgemm.NR"/>) at <paramref name="dst"/>: panel q holds columns j0 + q·NR onwards,
+    /// dst[q·kc·NR + kk·NR + j] = op(B)[p0 + kk, j0 + q·NR + j], and columns past j1 are zero.
     /// </summary>
-    void Pack(int p0, int kc, int j0, int nr, float* dst);
+    void Pack(int p0, int kc, int j0, int j1, float* dst);
+
+    /// <summary>
+    /// When every row of op(B) is contiguous in memory, sets offsets[kk] (kk &lt; kc) to where row p0 + kk starts,
+    /// relative to the returned origin, so the kernel can read full panels in place; otherwise returns null.
+    /// </summary>
+    float* RowOffsets(int p0, int kc, nint* offsets);
 }
 
 /// <summary>op(B) from a stored row-major matrix: B is (k, n), or (n, k) when <paramref name="trans"/>.</summary>
@@ -23,35 +31,71 @@ internal readonly unsafe struct StoredB(float* b, int k, int n, bool trans) : IP
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Pack(int p0, int kc, int j0, int nr, float* dst)
+    public void Pack(int p0, int kc, int j0, int j1, float* dst)
     {
-        if (nr < NR) new Span<float>(dst, kc * NR).Clear();
+        int panels = (j1 - j0 + NR - 1) / NR, last = j1 - j0 - (panels - 1) * NR;
+        float* lastPanel = dst + (long)(panels - 1) * kc * NR;
+        if (last < NR) new Span<float>(lastPanel, kc * NR).Clear();
         if (trans)
         {
-            // Stored rows run along depth: read each forwards, scatter it down column j of the panel.
-            for (int j = 0; j < nr; j++)
-            {
-                float* src = b + (long)(j0 + j) * k + p0;
-                float* d = dst + j;
-                for (int kk = 0; kk < kc; kk++) d[kk * NR] = src[kk];
-            }
+            PackTransposed(p0, kc, j0, j1, dst);
             return;
         }
+        // Walk each stored row once, left to right, handing 32-float pieces to the panels: reading B
+        // panel by panel instead would stride down the rows a page or more apart.
         for (int kk = 0; kk < kc; kk++)
         {
-            float* src = b + (long)(p0 + kk) * n + j0;
-            float* d = dst + kk * NR;
-            if (nr == NR && Vector256.IsHardwareAccelerated)
-            {
-                // The common case: each depth step is one contiguous 32-float run of a stored row.
-                for (int j = 0; j < NR; j += Vector256<float>.Count)
-                    Vector256.Store(Vector256.Load(src + j), d + j);
-            }
-            else
-            {
-                for (int j = 0; j < nr; j++) d[j] = src[j];
-            }
+            float* src = b + (long)(p0 + kk) * n + j0, d = dst + kk * NR;
+            for (int q = 0; q < panels - 1; q++, src += NR, d += kc * NR)
+                Copy32(src, d);
+            if (last == NR) Copy32(src, d);
+            else for (int j = 0; j < last; j++) d[j] = src[j];
         }
+    }
+
+    /// <summary>
+    /// Stored rows j0 .. j1 of the (n, k) matrix run along depth: each becomes one column of its panel,
+    /// 16 × 16 blocks at a time through registers, the remainder scattered one by one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    private void PackTransposed(int p0, int kc, int j0, int j1, float* dst)
+    {
+        float** rows = stackalloc float*[16];
+        for (int g = j0; g < j1; g += 16)
+        {
+            // Columns g .. g + 16 of the block: half of panel (g − j0) / NR.
+            int count = Math.Min(16, j1 - g);
+            for (int r = 0; r < count; r++) rows[r] = b + (long)(g + r) * k + p0;
+            float* d = dst + (long)((g - j0) / NR) * kc * NR + (g - j0) % NR;
+            int kk = 0;
+            if (Avx512F.IsSupported)
+                for (; kk + 16 <= kc; kk += 16) Transpose16.Block(rows, count, kk, d + kk * NR, NR, 16);
+            for (int r = 0; r < count; r++)
+                for (int t = kk; t < kc; t++) d[t * NR + r] = rows[r][t];
+        }
+    }
+
+    /// <summary>dst[0 .. 32) = src[0 .. 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Copy32(float* src, float* dst)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (int j = 0; j < NR; j += Vector256<float>.Count)
+                Vector256.Store(Vector256.Load(src + j), dst + j);
+        }
+        else
+        {
+            new ReadOnlySpan<float>(src, NR).CopyTo(new Span<float>(dst, NR));
+        }
+    }
+
+    /// <inheritdoc/>
+    public float* RowOffsets(int p0, int kc, nint* offsets)
+    {
+        if (trans) return null;
+        for (int kk = 0; kk < kc; kk++) offsets[kk] = (nint)(p0 + kk) * n;
+        return b;
     }
 }
 
@@ -63,7 +107,7 @@ internal static unsafe partial class Sgemm
     /// Packs op(A)[i0 .. i0 + mr, p0 .. p0 + kc) into <paramref name="dst"/> as (kc, MR):
     /// dst[kk·MR + r] = op(A)[i0 + r, p0 + kk]. A is stored (m, k), or (k, m) when transposed.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     private static void PackA(bool transA, float* a, int m, int k, int i0, int mr, int p0, int kc, float* dst)
     {
         if (mr < MR) new Span<float>(dst, kc * MR).Clear();
@@ -78,13 +122,14 @@ internal static unsafe partial class Sgemm
             }
             return;
         }
-        // Stored rows are contiguous along depth: read each row forwards and scatter it down the panel
-        // (the panel is at most 12 KB and stays in L1, so the strided writes are cheap).
+        // Stored rows are contiguous along depth: transpose 16 depth steps of the mr rows at a time through
+        // registers, then scatter the remainder one by one.
+        float** rows = stackalloc float*[MR];
+        for (int r = 0; r < mr; r++) rows[r] = a + (long)(i0 + r) * k + p0;
+        int start = 0;
+        if (Avx512F.IsSupported)
+            for (; start + 16 <= kc; start += 16) Transpose16.Block(rows, mr, start, dst + start * MR, MR, MR);
         for (int r = 0; r < mr; r++)
-        {
-            float* src = a + (long)(i0 + r) * k + p0;
-            float* d = dst + r;
-            for (int kk = 0; kk < kc; kk++) d[kk * MR] = src[kk];
-        }
+            for (int kk = start; kk < kc; kk++) dst[kk * MR + r] = rows[r][kk];
     }
 }
