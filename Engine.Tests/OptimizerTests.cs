@@ -95,7 +95,7 @@ public sealed class OptimizerTests
     ]);
 
     [Test]
-    public void AdamLargeLr() => Run(p => new Adam(p, lr: 0.1f),
+    public void AdamLargeLr() => Run(p => new Adam(p, lr: 0.1),
     [
         [0.5803837776184082f, -0.8999999761581421f, 1.899999976158142f, 0.1500001847743988f, 0.0f, -0.10000000894069672f],
         [0.5059701204299927f, -0.8002434968948364f, 1.8001679182052612f, 0.22357308864593506f, -0.09940601885318756f, -0.00022134184837341309f],
@@ -103,7 +103,7 @@ public sealed class OptimizerTests
     ]);
 
     [Test]
-    public void AdamBetasEpsWeightDecay() => Run(p => new Adam(p, lr: 0.01f, betas: (0.8f, 0.99f), eps: 1e-6f, weightDecay: 0.1f),
+    public void AdamBetasEpsWeightDecay() => Run(p => new Adam(p, lr: 0.01, betas: (0.8, 0.99), eps: 1e-6, weightDecay: 0.1),
     [
         [0.4900001883506775f, -0.9900000095367432f, 1.9900000095367432f, 0.24000033736228943f, 0.09000001102685928f, -0.1900000125169754f],
         [0.4801723062992096f, -0.9800037741661072f, 1.9800024032592773f, 0.23735028505325317f, 0.08000755310058594f, -0.18000392615795135f],

@@ -24,15 +24,13 @@ public sealed partial class CpuBackend
     public void AdamStep(in AdamParams p, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer m, DeviceBuffer v, int n)
     {
         float[] w = Data(param), g = Data(grad), ms = Data(m), vs = Data(v);
-        float bc1 = 1f - MathF.Pow(p.Beta1, p.Step);
-        float sqrtBc2 = MathF.Sqrt(1f - MathF.Pow(p.Beta2, p.Step));
-        float stepSize = p.Lr / bc1;
         for (int i = 0; i < n; i++)
         {
-            float gi = g[i] + p.WeightDecay * w[i];
-            ms[i] = p.Beta1 * ms[i] + (1f - p.Beta1) * gi;
-            vs[i] = p.Beta2 * vs[i] + (1f - p.Beta2) * gi * gi;
-            w[i] -= stepSize * ms[i] / (MathF.Sqrt(vs[i]) / sqrtBc2 + p.Eps);
+            // The same roundings as ATen's CPU kernels: add_(alpha) fuses, addcmul_ and addcdiv_ do not.
+            float gi = p.WeightDecay == 0f ? g[i] : MathF.FusedMultiplyAdd(w[i], p.WeightDecay, g[i]);
+            ms[i] = MathF.FusedMultiplyAdd(gi, p.OneMinusBeta1, ms[i] * p.Beta1);
+            vs[i] = vs[i] * p.Beta2 + p.OneMinusBeta2 * gi * gi;
+            w[i] += -p.StepSize * (ms[i] / (MathF.Sqrt(vs[i]) / p.BiasCorrection2Sqrt + p.Eps));
         }
     }
 }

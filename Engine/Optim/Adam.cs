@@ -12,10 +12,10 @@ public sealed class Adam : Optimizer
     private readonly int[] _steps;
 
     /// <summary>Creates the optimizer; defaults are PyTorch's.</summary>
-    public Adam(IEnumerable<Tensor> parameters, float lr = 1e-3f, (float Beta1, float Beta2)? betas = null, float eps = 1e-8f, float weightDecay = 0f)
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, (double Beta1, double Beta2)? betas = null, double eps = 1e-8, double weightDecay = 0)
         : base(parameters)
     {
-        var (b1, b2) = betas ?? (0.9f, 0.999f);
+        var (b1, b2) = betas ?? (0.9, 0.999);
         if (lr < 0) throw new ConvEngineException($"Invalid learning rate: {lr}");
         if (eps < 0) throw new ConvEngineException($"Invalid epsilon value: {eps}");
         if (b1 is < 0 or >= 1) throw new ConvEngineException($"Invalid beta parameter at index 0: {b1}");
@@ -28,15 +28,15 @@ public sealed class Adam : Optimizer
     }
 
     /// <summary>Learning rate (may be changed between steps).</summary>
-    public float Lr { get; set; }
+    public double Lr { get; set; }
     /// <summary>Decay of the first moment.</summary>
-    public float Beta1 { get; }
+    public double Beta1 { get; }
     /// <summary>Decay of the second moment.</summary>
-    public float Beta2 { get; }
+    public double Beta2 { get; }
     /// <summary>Added to the denominator for stability.</summary>
-    public float Eps { get; }
+    public double Eps { get; }
     /// <summary>L2 penalty.</summary>
-    public float WeightDecay { get; }
+    public double WeightDecay { get; }
 
     /// <inheritdoc/>
     public override void Step()
@@ -48,7 +48,7 @@ public sealed class Adam : Optimizer
             _m[i] ??= p.Backend.Allocate(p.Numel);
             _v[i] ??= p.Backend.Allocate(p.Numel);
             _steps[i]++;
-            p.Backend.AdamStep(new AdamParams(Lr, Beta1, Beta2, Eps, WeightDecay, _steps[i]),
+            p.Backend.AdamStep(AdamParams.For(Lr, Beta1, Beta2, Eps, WeightDecay, _steps[i]),
                 p.Buffer, p.Grad.Contiguous0(), _m[i]!, _v[i]!, p.Numel);
         }
     }
