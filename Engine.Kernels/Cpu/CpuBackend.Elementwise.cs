@@ -30,8 +30,12 @@ public sealed partial class CpuBackend
     /// <inheritdoc/>
     public void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y, int n, float scalar = 0f)
     {
-        ReadOnlySpan<float> xs = Data(x).AsSpan(0, n);
-        Span<float> ys = Data(y).AsSpan(0, n);
+        float[] xs = Data(x), ys = Data(y);
+        Chunks.For(n, (start, length) => UnaryChunk(op, xs.AsSpan(start, length), ys.AsSpan(start, length), scalar));
+    }
+
+    private static void UnaryChunk(UnaryOp op, ReadOnlySpan<float> xs, Span<float> ys, float scalar)
+    {
         switch (op)
         {
             case UnaryOp.Neg: TensorPrimitives.Negate(xs, ys); break;
@@ -41,7 +45,7 @@ public sealed partial class CpuBackend
             case UnaryOp.Abs: TensorPrimitives.Abs(xs, ys); break;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(xs, ys); break;
-            case UnaryOp.Relu: TensorPrimitives.Max(xs, 0f, ys); FixReluNaN(xs, ys); break;
+            case UnaryOp.Relu: TensorPrimitives.Max(xs, 0f, ys); break; // Max propagates NaN, as PyTorch's relu does
             case UnaryOp.AddScalar: TensorPrimitives.Add(xs, scalar, ys); break;
             case UnaryOp.MulScalar: TensorPrimitives.Multiply(xs, scalar, ys); break;
             case UnaryOp.PowScalar:
@@ -49,33 +53,33 @@ public sealed partial class CpuBackend
                 else TensorPrimitives.Pow(xs, scalar, ys);
                 break;
             case UnaryOp.NonFinite:
-                for (int i = 0; i < n; i++) ys[i] = float.IsFinite(xs[i]) ? 0f : 1f;
+                for (int i = 0; i < xs.Length; i++) ys[i] = float.IsFinite(xs[i]) ? 0f : 1f;
                 break;
             default: throw new ConvEngineException($"unary op {op} is not supported on cpu");
         }
-    }
-
-    // ReLU passes NaN through, as PyTorch's does; TensorPrimitives.Max may return either operand.
-    private static void FixReluNaN(ReadOnlySpan<float> xs, Span<float> ys)
-    {
-        for (int i = 0; i < xs.Length; i++) if (float.IsNaN(xs[i])) ys[i] = float.NaN;
     }
 
     /// <inheritdoc/>
     public void UnaryBackward(UnaryOp op, DeviceBuffer x, DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, int n, float scalar = 0f)
     {
         float[] xs = Data(x), ys = Data(y), g = Data(gy), o = Data(gx);
+        Chunks.For(n, (start, length) => UnaryBackwardChunk(op, xs.AsSpan(start, length), ys.AsSpan(start, length),
+            g.AsSpan(start, length), o.AsSpan(start, length), scalar));
+    }
+
+    private static void UnaryBackwardChunk(UnaryOp op, ReadOnlySpan<float> xs, ReadOnlySpan<float> ys, ReadOnlySpan<float> g, Span<float> o, float scalar)
+    {
         switch (op)
         {
-            case UnaryOp.Sigmoid: for (int i = 0; i < n; i++) o[i] = g[i] * ys[i] * (1f - ys[i]); break;
-            case UnaryOp.Tanh: for (int i = 0; i < n; i++) o[i] = g[i] * (1f - ys[i] * ys[i]); break;
-            case UnaryOp.Relu: for (int i = 0; i < n; i++) o[i] = xs[i] > 0f ? g[i] : 0f; break;
-            case UnaryOp.Exp: TensorPrimitives.Multiply(g.AsSpan(0, n), ys.AsSpan(0, n), o.AsSpan(0, n)); break;
-            case UnaryOp.Log: TensorPrimitives.Divide(g.AsSpan(0, n), xs.AsSpan(0, n), o.AsSpan(0, n)); break;
-            case UnaryOp.Sqrt: for (int i = 0; i < n; i++) o[i] = g[i] * 0.5f / ys[i]; break;
-            case UnaryOp.Abs: for (int i = 0; i < n; i++) o[i] = g[i] * MathF.Sign(xs[i]); break;
+            case UnaryOp.Sigmoid: for (int i = 0; i < o.Length; i++) o[i] = g[i] * ys[i] * (1f - ys[i]); break;
+            case UnaryOp.Tanh: for (int i = 0; i < o.Length; i++) o[i] = g[i] * (1f - ys[i] * ys[i]); break;
+            case UnaryOp.Relu: for (int i = 0; i < o.Length; i++) o[i] = xs[i] > 0f ? g[i] : 0f; break;
+            case UnaryOp.Exp: TensorPrimitives.Multiply(g, ys, o); break;
+            case UnaryOp.Log: TensorPrimitives.Divide(g, xs, o); break;
+            case UnaryOp.Sqrt: for (int i = 0; i < o.Length; i++) o[i] = g[i] * 0.5f / ys[i]; break;
+            case UnaryOp.Abs: for (int i = 0; i < o.Length; i++) o[i] = g[i] * MathF.Sign(xs[i]); break;
             case UnaryOp.PowScalar:
-                for (int i = 0; i < n; i++) o[i] = g[i] * scalar * MathF.Pow(xs[i], scalar - 1f);
+                for (int i = 0; i < o.Length; i++) o[i] = g[i] * scalar * MathF.Pow(xs[i], scalar - 1f);
                 break;
             default: throw new ConvEngineException($"unary op {op} has no derivative kernel");
         }
@@ -88,7 +92,9 @@ public sealed partial class CpuBackend
         int n = dst.Count;
         if (a.IsContiguous && b.IsContiguous && dst.IsContiguous)
         {
-            BinaryRow(op, av.AsSpan(a.Offset, n), 1, bv.AsSpan(b.Offset, n), 1, dv.AsSpan(dst.Offset, n));
+            var (ao, bo, d0) = (a.Offset, b.Offset, dst.Offset);
+            Chunks.For(n, (start, length) =>
+                BinaryRow(op, av.AsSpan(ao + start, length), 1, bv.AsSpan(bo + start, length), 1, dv.AsSpan(d0 + start, length)));
             return;
         }
         var (aView, bView, dView) = (a, b, dst);
