@@ -66,6 +66,8 @@ public static class LeNetCommand
         }
 
         var data = FashionMnist.Load(options.Data, log: output);
+        if (data.Train.Count == 0 || data.Test.Count == 0)
+            throw new ConvEngineException($"{data.Folder}: the training and test sets must not be empty");
         net.To(device);
         var optimizer = LeNet.CreateOptimizer(run.Variant, net, run.Lr);
         if (resume is not null)
