@@ -1,4 +1,5 @@
 using ConvEngine.Kernels.Cpu;
+using ConvEngine.Kernels.OpenCl;
 
 namespace ConvEngine.Kernels;
 
@@ -11,11 +12,14 @@ public sealed record AcceleratorReport(string Kind, IReadOnlyList<IBackend> Devi
 /// <summary>Discovers the accelerators this build and this machine offer.</summary>
 public static class Accelerators
 {
-    /// <summary>One report per accelerator kind, CPU first.</summary>
-    public static IReadOnlyList<AcceleratorReport> Probe() =>
+    // Probed once: the backends are process-wide, and a Device is equal to another only with the same backend.
+    private static readonly Lazy<IReadOnlyList<AcceleratorReport>> Reports = new(() =>
     [
         new("cpu", [CpuBackend.Instance], null),
-        new("opencl", [], "this build of ConvEngine has no OpenCL backend yet"),
+        new("opencl", OpenClDiscovery.Devices, OpenClDiscovery.UnavailableReason),
         new("cuda", [], "this build of ConvEngine has no CUDA backend yet"),
-    ];
+    ]);
+
+    /// <summary>One report per accelerator kind, CPU first; the same backend instances on every call.</summary>
+    public static IReadOnlyList<AcceleratorReport> Probe() => Reports.Value;
 }

@@ -181,9 +181,9 @@ public class SamplesTests
     [TestCase("learn-kernel --lr -0.5")]
     [TestCase("learn-kernel --lr Infinity")]
     [TestCase("learn-kernel --lr NaN")]
-    [TestCase("corr2d --device opencl")]
+    [TestCase("corr2d --device opencl:99")]
     [TestCase("pooling --device cuda:0")]
-    [TestCase("--device opencl edges")]
+    [TestCase("--device opencl:99 edges")]
     [TestCase("channels --device tpu")]
     public void Cli_EngineErrorsPrintOneErrorLineAndExit1(string commandLine)
     {

@@ -5,9 +5,9 @@ using ConvEngine.Kernels.Cpu.Kernels;
 namespace ConvEngine.Kernels.Cpu;
 
 // 2-D convolution: adapters from buffers to the per-sample kernels in Kernels/Conv2dKernels.cs.
-// Samples are split into one contiguous chunk per thread; a batch smaller than the thread count runs its
-// samples one after another with the threads inside each matrix product instead. Each chunk rents its
-// scratch once (a padded image and a widened output for stride 1, a column matrix for backward-input; see
+// Samples are split into a few contiguous chunks per thread; a batch smaller than the thread count runs its
+// samples one after another with the threads inside each matrix product instead. Each running chunk rents
+// its scratch once (a padded image and widened rows, or a column matrix for strided backward-input; see
 // Conv2dKernels), so temporary memory is bounded by threads × one sample whatever the batch size.
 public sealed partial class CpuBackend
 {
@@ -35,7 +35,7 @@ public sealed partial class CpuBackend
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
         if (Conv2dKernels.TransposedForward(p) is { } t)
         {
-            // Stride 1: a forward convolution of each gradOut sample with the flipped weight.
+            // Stride 1 and enough input channels: a forward convolution of each gradOut sample with the flipped weight.
             float[] flipped = ArrayPool<float>.Shared.Rent(p.WeightSize);
             try
             {
@@ -108,8 +108,12 @@ public sealed partial class CpuBackend
         }
     }
 
-    /// <summary>How many sample chunks <see cref="ForEachSampleChunk"/> makes for a batch of <paramref name="n"/>.</summary>
-    private static int SampleChunks(int n) => n >= Threads ? Threads : Math.Min(n, 1);
+    /// <summary>
+    /// How many sample chunks <see cref="ForEachSampleChunk"/> makes for a batch of <paramref name="n"/>: a few per
+    /// thread, so a thread that falls behind (another process on its core) leaves chunks to the others, but
+    /// fixed by the batch size alone, so the weight-gradient partial sums always add up the same way.
+    /// </summary>
+    private static int SampleChunks(int n) => n >= Threads ? Math.Min(n, 4 * Threads) : Math.Min(n, 1);
 
     /// <summary>
     /// Runs <paramref name="body"/> once per chunk of samples, each with <paramref name="scratchSize"/> floats of
@@ -135,6 +139,6 @@ public sealed partial class CpuBackend
         if (chunks == 1)
             Run(0, Threads);
         else
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, chunk => Run(chunk, 1));
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threads }, chunk => Run(chunk, 1));
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class CpuBackend
     public void Gemm(in GemmParams p, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {
         float[] da = Data(a), db = Data(b), dc = Data(c);
-        var q = p;
+        var q = p; // a copy: the lambdas below cannot capture an in parameter
         if (q.Batch <= 0 || q.M == 0 || q.N == 0) return;
 
         void RunMatrix(int i, int threads) =>

@@ -3,7 +3,8 @@ using ConvEngine.Kernels.Cpu.Kernels;
 namespace ConvEngine.Kernels.Cpu;
 
 // 2-D max and average pooling: adapters from buffers to Kernels/Pool2dKernels.cs. Every (n, c) plane is
-// pooled independently, so the N·C planes are split into one contiguous run per thread.
+// pooled independently, so the N·C planes are split into a few contiguous runs per thread (a thread slowed
+// by another process on its core then leaves runs to the others).
 public sealed partial class CpuBackend
 {
     // Below this many input elements pooling is over before a second thread would start.
@@ -28,17 +29,17 @@ public sealed partial class CpuBackend
                 gy.AsSpan(first * outPlane, count * outPlane), gx.AsSpan(first * inPlane, count * inPlane)));
     }
 
-    /// <summary>Calls <paramref name="body"/>(first plane, plane count) once per thread's run of the N·C planes.</summary>
+    /// <summary>Calls <paramref name="body"/>(first plane, plane count) once per run of the N·C planes.</summary>
     private static void ForEachPlaneRun(Pool2dParams p, Action<int, int> body)
     {
         int planes = p.N * p.C;
-        int runs = p.InputSize < ParallelPoolElements ? Math.Min(planes, 1) : Math.Min(planes, Threads);
+        int runs = p.InputSize < ParallelPoolElements || Threads == 1 ? Math.Min(planes, 1) : Math.Min(planes, 4 * Threads);
         if (runs <= 1)
         {
             if (planes > 0) body(0, planes);
             return;
         }
-        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = runs }, run =>
+        Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = Threads }, run =>
         {
             int first = run * planes / runs, end = (run + 1) * planes / runs;
             body(first, end - first);

@@ -1,4 +1,5 @@
 using ConvEngine.Kernels;
+using ConvEngine.Kernels.OpenCl;
 
 namespace ConvEngine.Samples.Commands;
 
@@ -9,7 +10,10 @@ namespace ConvEngine.Samples.Commands;
 /// </summary>
 public static class DevicesCommand
 {
-    /// <summary>Prints each accelerator kind with its devices (name and description) or the reason it is unavailable.</summary>
+    /// <summary>
+    /// Prints each accelerator kind with its devices (name and description) or the reason it is unavailable;
+    /// OpenCL devices are grouped under their platform, with its version.
+    /// </summary>
     public static void Run(TextWriter output)
     {
         foreach (var report in Accelerators.Probe())
@@ -20,6 +24,16 @@ public static class DevicesCommand
                 continue;
             }
             output.WriteLine($"{report.Kind}:");
+            if (report.Kind == "opencl")
+            {
+                foreach (var platform in OpenClDiscovery.Platforms)
+                {
+                    output.WriteLine($"  platform {platform.Index}: {platform.Name} ({platform.Vendor}), {platform.Version}");
+                    if (platform.Devices.Count == 0) output.WriteLine("    no devices");
+                    foreach (var device in platform.Devices) output.WriteLine($"    {device.Name}: {device.Description}");
+                }
+                continue;
+            }
             foreach (var backend in report.Devices)
                 output.WriteLine($"  {backend.Name}: {backend.Description}");
         }

@@ -7,21 +7,24 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 /// One sample's share of each convolution pass as a matrix product. With K = C·KH·KW taps and
 /// P = OH·OW output positions, the weight (O, C, KH, KW) is the matrix (O, K), an output sample
 /// (O, OH, OW) is (O, P), and the image unfolds into the column matrix col (K, P), so forward is
-/// out = W·col and backward-weight is gradW += gradOut·colᵀ, both packing col straight from the image
-/// (<see cref="ImageColumns"/>; for stride 1 from a padded copy, <see cref="ShiftedColumns"/>). Backward-input
-/// is, for stride 1, itself a forward convolution (<see cref="TransposedForward"/>), and otherwise
-/// col' = Wᵀ·gradOut folded back onto the image (<see cref="Col2Im"/>).
+/// out = W·col and backward-weight is gradW += gradOut·colᵀ, both packing col straight from a zero-padded
+/// copy of the image (<see cref="ShiftedColumns"/> for stride 1, else <see cref="StridedColumns"/>). Backward-input
+/// is, for stride 1 and enough input channels, itself a forward convolution (<see cref="TransposedForward"/>),
+/// and otherwise col' = Wᵀ·gradOut folded back onto the image (<see cref="Col2Im"/>).
 /// </summary>
 internal static unsafe class Conv2dKernels
 {
-    /// <summary>Stride-1 convolutions run over the padded image (<see cref="ShiftedColumns"/>).</summary>
+    /// <summary>Stride-1 convolutions number positions over the padded width (<see cref="ShiftedColumns"/>).</summary>
     private static bool IsShifted(Conv2dParams p) => p.SH == 1 && p.SW == 1;
 
     /// <summary>Floats in the zero-padded image (C, H + 2·PH, W + 2·PW) plus the KW − 1 zeros <see cref="ShiftedColumns"/> reads past it.</summary>
     private static int PaddedSize(Conv2dParams p) => p.C * (p.H + 2 * p.PH) * (p.W + 2 * p.PW) + p.KW - 1;
 
-    /// <summary>Floats of scratch <see cref="Forward"/> needs per sample: for stride 1 the padded image and the wide output (O, OH·Wp).</summary>
-    public static int ForwardScratch(Conv2dParams p) => IsShifted(p) ? PaddedSize(p) + p.O * p.OH * (p.W + 2 * p.PW) : 0;
+    /// <summary>Floats of wide rows (O, OH·Wp) a stride-1 pass keeps beside the padded image.</summary>
+    private static int WideSize(Conv2dParams p) => IsShifted(p) ? p.O * p.OH * (p.W + 2 * p.PW) : 0;
+
+    /// <summary>Floats of scratch <see cref="Forward"/> needs per sample: the padded image and, for stride 1, the wide output (O, OH·Wp).</summary>
+    public static int ForwardScratch(Conv2dParams p) => PaddedSize(p) + WideSize(p);
 
     /// <summary>
     /// output (O, OH, OW) = weight (O, K) · unfold(image (C, H, W)) + bias (O, or empty for none), with
@@ -44,8 +47,10 @@ internal static unsafe class Conv2dKernels
             for (int o = 0; o < p.O; o++) output.Slice(o * positions, positions).Fill(bias[o]);
             beta = 1f;
         }
-        fixed (float* pixels = image)
-            Sgemm.Multiply(false, p.O, positions, taps, 1f, weight, new ImageColumns(p, pixels), beta, output, threads);
+        Span<float> padded = scratch[..PaddedSize(p)];
+        Pad(p, image, padded);
+        fixed (float* pixels = padded)
+            Sgemm.Multiply(false, p.O, positions, taps, 1f, weight, new StridedColumns(p, pixels), beta, output, threads);
     }
 
     /// <summary>
@@ -55,12 +60,12 @@ internal static unsafe class Conv2dKernels
     private static void ForwardShifted(Conv2dParams p, ReadOnlySpan<float> image, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, Span<float> output, Span<float> scratch, int threads)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, p.O * p.OH * p.OW, nameof(output));
         int hp = p.H + 2 * p.PH, wp = p.W + 2 * p.PW, wide = p.OH * wp;
         Span<float> padded = scratch[..PaddedSize(p)], result = scratch.Slice(padded.Length, p.O * wide);
         Pad(p, image, padded);
         fixed (float* pixels = padded)
             Sgemm.Multiply(false, p.O, wide, p.C * p.KH * p.KW, 1f, weight, new ShiftedColumns(pixels, hp, wp, p.KH, p.KW), 0f, result, threads);
-        ArgumentOutOfRangeException.ThrowIfLessThan(output.Length, p.O * p.OH * p.OW, nameof(output));
         fixed (float* wideRows = result, outRows = output)
             for (int o = 0; o < p.O; o++)
             {
@@ -91,10 +96,13 @@ internal static unsafe class Conv2dKernels
     /// For stride 1 (and padding below the kernel size), backward-input is the "full" correlation: gradOut
     /// (O, OH, OW) zero-padded by (KH − 1 − PH, KW − 1 − PW) and convolved at stride 1 with the weight turned
     /// 180° and transposed to (C, O, KH, KW) (<see cref="FlipWeight"/>) gives gradImage (C, H, W), so it runs
-    /// through <see cref="Forward"/> with these per-sample parameters. Null when that does not apply.
+    /// through <see cref="Forward"/> with these per-sample parameters, never storing a column matrix. Its
+    /// product has only C rows, so with few input channels (LeNet's 1 or 6) most of each 6- or 12-row
+    /// micro-tile would be padding; then the fold path, whose product has C·KH·KW rows, is cheaper, and this
+    /// returns null, as it does when the rewrite does not apply.
     /// </summary>
     public static Conv2dParams? TransposedForward(Conv2dParams p) =>
-        IsShifted(p) && p.PH < p.KH && p.PW < p.KW
+        IsShifted(p) && p.PH < p.KH && p.PW < p.KW && p.C >= 8
             ? Conv2dParams.Create([1, p.O, p.OH, p.OW], [p.C, p.O, p.KH, p.KW], null, (1, 1), (p.KH - 1 - p.PH, p.KW - 1 - p.PW))
             : null;
 
@@ -132,10 +140,10 @@ internal static unsafe class Conv2dKernels
     }
 
     /// <summary>
-    /// Floats of scratch <see cref="WeightGrad"/> needs per sample: for stride 1 the padded image and the
+    /// Floats of scratch <see cref="WeightGrad"/> needs per sample: the padded image and, for stride 1, the
     /// widened gradient (O, OH·Wp).
     /// </summary>
-    public static int WeightGradScratch(Conv2dParams p) => IsShifted(p) ? PaddedSize(p) + p.O * p.OH * (p.W + 2 * p.PW) : 0;
+    public static int WeightGradScratch(Conv2dParams p) => PaddedSize(p) + WideSize(p);
 
     /// <summary>
     /// gradWeight (O, K) = gradOutput (O, OH·OW) · unfold(image)ᵀ + <paramref name="beta"/>·gradWeight:
@@ -147,19 +155,22 @@ internal static unsafe class Conv2dKernels
     {
         int taps = p.C * p.KH * p.KW, positions = p.OH * p.OW;
         ArgumentOutOfRangeException.ThrowIfLessThan(image.Length, p.C * p.H * p.W, nameof(image));
+        Span<float> padded = scratch[..PaddedSize(p)];
+        Pad(p, image, padded);
         if (!IsShifted(p))
         {
-            fixed (float* pixels = image)
-                Sgemm.Multiply(false, p.O, taps, positions, 1f, gradOutput, new ImageColumnsTransposed(p, pixels), beta, gradWeight, threads);
+            fixed (float* pixels = padded)
+                Sgemm.Multiply(false, p.O, taps, positions, 1f, gradOutput, new StridedColumnsTransposed(p, pixels), beta, gradWeight, threads);
             return;
         }
         // Stride 1: the depth runs over wide positions oh·Wp + ow, so gradOut gets zero junk columns.
         int hp = p.H + 2 * p.PH, wp = p.W + 2 * p.PW, wide = p.OH * wp;
-        Span<float> padded = scratch[..PaddedSize(p)], gradWide = scratch.Slice(padded.Length, p.O * wide);
-        Pad(p, image, padded);
-        gradWide.Clear();
+        Span<float> gradWide = scratch.Slice(padded.Length, p.O * wide);
         for (int row = 0; row < p.O * p.OH; row++)
+        {
             gradOutput.Slice(row * p.OW, p.OW).CopyTo(gradWide.Slice(row * wp));
+            gradWide.Slice(row * wp + p.OW, wp - p.OW).Clear();
+        }
         fixed (float* pixels = padded)
             Sgemm.Multiply(false, p.O, taps, wide, 1f, gradWide, new ShiftedColumnsTransposed(pixels, hp, wp, p.KH, p.KW, p.OW), beta, gradWeight, threads);
     }

@@ -15,7 +15,7 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 /// <item>avg: 0 plus the in-image cells in row-major order, divided by KH·KW (padded zeros count in the
 /// divisor; in floor mode no window reaches past the padding, so the divisor is always KH·KW).</item>
 /// </list>
-/// The common 2 × 2, stride-2, unpadded case has an AVX2 path that handles 8 windows per step.
+/// The common 2 × 2, stride-2, unpadded case has a branch-free AVX2 path.
 /// </summary>
 internal static unsafe class Pool2dKernels
 {
@@ -129,6 +129,8 @@ internal static unsafe class Pool2dKernels
     /// <summary>
     /// 2 × 2 windows, stride 2, no padding: window (oh, ow) is cells a, b (row 2·oh, columns 2·ow, 2·ow + 1)
     /// and c, d (row 2·oh + 1). Max starts from a, which equals starting from −∞ (a wins unless it is −∞).
+    /// With AVX2, 8 windows per step and a masked step for the rest of the row, all branch-free (scalar
+    /// compares on random data mispredict often enough to cost more than the vector work).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward2x2(Pool2dParams p, float* x, float* y, bool max)
@@ -136,12 +138,13 @@ internal static unsafe class Pool2dKernels
         for (int oh = 0; oh < p.OH; oh++, y += p.OW)
         {
             float* top = x + 2 * oh * p.W, bottom = top + p.W;
-            int ow = 0;
             if (Avx2.IsSupported)
-                for (; ow + 8 <= p.OW; ow += 8)
+            {
+                for (int ow = 0; ow < p.OW; ow += 8)
                 {
-                    var (a, b) = Deinterleave(top + 2 * ow);
-                    var (c, d) = Deinterleave(bottom + 2 * ow);
+                    int n = Math.Min(8, p.OW - ow);
+                    var (a, b) = Deinterleave(top + 2 * ow, 2 * n);
+                    var (c, d) = Deinterleave(bottom + 2 * ow, 2 * n);
                     Vector256<float> r;
                     if (max)
                     {
@@ -153,9 +156,11 @@ internal static unsafe class Pool2dKernels
                     {
                         r = (Vector256<float>.Zero + a + b + c + d) / Vector256.Create(4f);
                     }
-                    Vector256.Store(r, y + ow);
+                    Store(r, y + ow, n);
                 }
-            for (; ow < p.OW; ow++)
+                continue;
+            }
+            for (int ow = 0; ow < p.OW; ow++)
             {
                 float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
                 if (max)
@@ -174,7 +179,8 @@ internal static unsafe class Pool2dKernels
 
     /// <summary>
     /// Backward of <see cref="Forward2x2"/>: windows are disjoint, so every cell they cover is written once
-    /// (the gradient or zero) and only a trailing odd row or column needs clearing.
+    /// (the gradient or zero) and only a trailing odd row or column needs clearing. The gradient is 0 + g,
+    /// as PyTorch adds it into a zeroed gradInput (so −0 arrives as +0 there too).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward2x2(Pool2dParams p, float* x, float* gy, float* gx, bool max)
@@ -183,18 +189,18 @@ internal static unsafe class Pool2dKernels
         {
             float* top = x + 2 * oh * p.W, bottom = top + p.W;
             float* gTop = gx + 2 * oh * p.W, gBottom = gTop + p.W;
-            int ow = 0;
             if (Avx2.IsSupported)
-                for (; ow + 8 <= p.OW; ow += 8)
+            {
+                for (int ow = 0; ow < p.OW; ow += 8)
                 {
-                    // 0 + g, as PyTorch adds into a zeroed gradient (so −0 becomes +0 there too).
-                    Vector256<float> zero = Vector256<float>.Zero, g = zero + Vector256.Load(gy + ow);
+                    int n = Math.Min(8, p.OW - ow);
+                    Vector256<float> zero = Vector256<float>.Zero, g = zero + Load(gy + ow, n);
                     Vector256<float> ga, gb, gc, gd;
                     if (max)
                     {
                         // The winner is the last cell whose update fired: d if it fired, else c, else b, else a.
-                        var (a, b) = Deinterleave(top + 2 * ow);
-                        var (c, d) = Deinterleave(bottom + 2 * ow);
+                        var (a, b) = Deinterleave(top + 2 * ow, 2 * n);
+                        var (c, d) = Deinterleave(bottom + 2 * ow, 2 * n);
                         Vector256<float> pickB = Wins(b, a), r = Vector256.ConditionalSelect(pickB, b, a);
                         Vector256<float> pickC = Wins(c, r);
                         r = Vector256.ConditionalSelect(pickC, c, r);
@@ -206,32 +212,35 @@ internal static unsafe class Pool2dKernels
                     }
                     else
                     {
-                        ga = gb = gc = gd = zero + Vector256.Load(gy + ow) / Vector256.Create(4f);
+                        ga = gb = gc = gd = zero + Load(gy + ow, n) / Vector256.Create(4f);
                     }
-                    Interleave(ga, gb, gTop + 2 * ow);
-                    Interleave(gc, gd, gBottom + 2 * ow);
+                    Interleave(ga, gb, gTop + 2 * ow, 2 * n);
+                    Interleave(gc, gd, gBottom + 2 * ow, 2 * n);
                 }
-            for (; ow < p.OW; ow++)
+            }
+            else
             {
-                // 0 + g, as PyTorch adds into a zeroed gradient (so −0 becomes +0 there too).
-                float g = 0f + gy[ow], ga, gb, gc, gd;
-                if (max)
+                for (int ow = 0; ow < p.OW; ow++)
                 {
-                    float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
-                    int at = Wins(b, a) ? 1 : 0;
-                    float r = at == 1 ? b : a;
-                    if (Wins(c, r)) (at, r) = (2, c);
-                    if (Wins(d, r)) at = 3;
-                    (ga, gb, gc, gd) = (at == 0 ? g : 0f, at == 1 ? g : 0f, at == 2 ? g : 0f, at == 3 ? g : 0f);
+                    float g = 0f + gy[ow], ga, gb, gc, gd;
+                    if (max)
+                    {
+                        float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+                        int at = Wins(b, a) ? 1 : 0;
+                        float r = at == 1 ? b : a;
+                        if (Wins(c, r)) (at, r) = (2, c);
+                        if (Wins(d, r)) at = 3;
+                        (ga, gb, gc, gd) = (at == 0 ? g : 0f, at == 1 ? g : 0f, at == 2 ? g : 0f, at == 3 ? g : 0f);
+                    }
+                    else
+                    {
+                        ga = gb = gc = gd = 0f + gy[ow] / 4f;
+                    }
+                    gTop[2 * ow] = ga;
+                    gTop[2 * ow + 1] = gb;
+                    gBottom[2 * ow] = gc;
+                    gBottom[2 * ow + 1] = gd;
                 }
-                else
-                {
-                    ga = gb = gc = gd = 0f + gy[ow] / 4f;
-                }
-                gTop[2 * ow] = ga;
-                gTop[2 * ow + 1] = gb;
-                gBottom[2 * ow] = gc;
-                gBottom[2 * ow + 1] = gd;
             }
             // An odd width leaves the last column outside every window.
             if ((p.W & 1) != 0)
@@ -244,24 +253,40 @@ internal static unsafe class Pool2dKernels
         if ((p.H & 1) != 0) new Span<float>(gx + (p.H - 1) * p.W, p.W).Clear();
     }
 
-    /// <summary>16 consecutive floats split into the 8 at even and the 8 at odd offsets.</summary>
+    /// <summary>Lanes [0, count) of a mask.</summary>
+    private static Vector256<float> Lanes(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
+
+    /// <summary>src[0 .. count), count ≤ 8, zeros after; masked lanes are not read.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* src)
+    private static Vector256<float> Load(float* src, int count) =>
+        count >= 8 ? Vector256.Load(src) : Avx.MaskLoad(src, Lanes(count));
+
+    /// <summary>dst[0 .. count) = the first count lanes of v (count ≤ 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector256<float> v, float* dst, int count)
     {
-        Vector256<float> lo = Vector256.Load(src), hi = Vector256.Load(src + 8);
+        if (count >= 8) Vector256.Store(v, dst);
+        else Avx.MaskStore(dst, Lanes(count), v);
+    }
+
+    /// <summary>count (≤ 16) consecutive floats split into those at even and at odd offsets (zeros past count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* src, int count)
+    {
+        Vector256<float> lo = Load(src, count), hi = Load(src + 8, count - 8);
         // Shuffle picks evens (0x88) or odds (0xDD) per 128-bit lane as [lo, lo, hi, hi]; the 64-bit
         // permute (0, 2, 1, 3) puts the lanes back in order.
         return (Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle(),
             Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle());
     }
 
-    /// <summary>The inverse of <see cref="Deinterleave"/>: dst[2i] = even[i], dst[2i + 1] = odd[i].</summary>
+    /// <summary>The inverse of <see cref="Deinterleave"/>: dst[2i] = even[i], dst[2i + 1] = odd[i], for the first count floats.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* dst)
+    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* dst, int count)
     {
         Vector256<float> e = Avx2.Permute4x64(even.AsDouble(), 0xD8).AsSingle(), o = Avx2.Permute4x64(odd.AsDouble(), 0xD8).AsSingle();
-        Vector256.Store(Avx.UnpackLow(e, o), dst);
-        Vector256.Store(Avx.UnpackHigh(e, o), dst + 8);
+        Store(Avx.UnpackLow(e, o), dst, count);
+        Store(Avx.UnpackHigh(e, o), dst + 8, count - 8);
     }
 
     /// <summary>Index in the plane (row stride <paramref name="width"/>) of the winning cell of rows [h0, h1) × columns [w0, w1).</summary>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
@@ -32,9 +31,8 @@ internal static unsafe partial class Sgemm
     // beside the A panel and the C rows being updated.
     private const int NC = 512;
 
-    // A tile of at most this many rows reads full B panels in place when the source allows it: packing B pays
-    // off only when each packed panel is reused by several A panels.
-    private const int InPlaceRows = 2 * MR;
+    // Tiles per thread a parallel product aims for (see PlanTiles).
+    private const int TilesPerThread = 4;
 
     // Below this many multiply-adds a second thread costs more to wake than it saves.
     private const long ParallelThreshold = 1L << 21;
@@ -90,10 +88,11 @@ internal static unsafe partial class Sgemm
     }
 
     /// <summary>
-    /// How many row and column blocks to cut C into. Column blocks come first (each thread then packs its
-    /// own slice of B into its own L2 and streams all of A), at most <see cref="NC"/> wide, and their count
-    /// is rounded up to a multiple of the thread count so the tiles share out evenly. Row blocks are used
-    /// only when C is too narrow to give every thread a column panel.
+    /// How many row and column blocks to cut C into. Column blocks are at most <see cref="NC"/> wide (each
+    /// tile packs its own slice of B into its core's L2, and every column block packs all of A once), their
+    /// count rounded up to a multiple of the thread count. Rows are then cut until there are about
+    /// <see cref="TilesPerThread"/> tiles per thread (costing only repeated packing of B slices, cheap
+    /// contiguous copies), so a thread slowed by another process on its core leaves tiles to the others.
     /// </summary>
     private static (int Rows, int Cols) PlanTiles(int m, int n, int threads)
     {
@@ -101,7 +100,7 @@ internal static unsafe partial class Sgemm
         int cols = (n + NC - 1) / NC;
         if (threads == 1) return (1, cols);
         cols = Math.Min(colPanels, (cols + threads - 1) / threads * threads);
-        int rows = Math.Min(rowPanels, (threads + cols - 1) / cols);
+        int rows = Math.Min(rowPanels, (TilesPerThread * threads + cols - 1) / cols);
         return (rows, cols);
     }
 
@@ -113,7 +112,6 @@ internal static unsafe partial class Sgemm
         /// Tile <paramref name="tile"/> (row-major over the rowBlocks × colBlocks grid) of C. Tile edges fall on
         /// micro-tile boundaries, and the panels are shared out as evenly as integer division allows.
         /// </summary>
-        [SkipLocalsInit]
         public void RunTile(int tile)
         {
             int rowBlock = tile / colBlocks, colBlock = tile % colBlocks;
@@ -124,14 +122,10 @@ internal static unsafe partial class Sgemm
 
             // Depth blocks of equal size (576 = 3 × 192, not 256 + 256 + 64) keep every kernel call long.
             int depthBlocks = (k + KC - 1) / KC, depth = (k + depthBlocks - 1) / depthBlocks;
-            int panels = (n1 - n0 + NR - 1) / NR, lastJ0 = n0 + (panels - 1) * NR, lastWidth = n1 - lastJ0;
-            nint* offsets = stackalloc nint[KC];
-            bool inPlace = m1 - m0 <= InPlaceRows && b.RowOffsets(0, Math.Min(depth, k), offsets) != null;
-            // Packed B for one depth block: ceil(width / NR) panels of (depth, NR), or in place just the ragged
-            // last panel; packed A: one (depth, MR) panel. 16 spare floats let both start on a 64-byte
-            // boundary, so vector loads never split cache lines.
-            int packedPanels = inPlace ? 1 : panels;
-            float[] bRent = ArrayPool<float>.Shared.Rent(packedPanels * depth * NR + 16);
+            int panels = (n1 - n0 + NR - 1) / NR;
+            // Packed B for one depth block: ceil(width / NR) panels of (depth, NR); packed A: one (depth, MR)
+            // panel. 16 spare floats let both start on a 64-byte boundary, so vector loads never split lines.
+            float[] bRent = ArrayPool<float>.Shared.Rent(panels * depth * NR + 16);
             float[] aRent = ArrayPool<float>.Shared.Rent(depth * MR + 16);
             try
             {
@@ -143,28 +137,15 @@ internal static unsafe partial class Sgemm
                         int kc = Math.Min(depth, k - p0);
                         // β applies once, on the first depth block; later blocks accumulate.
                         float blockBeta = p0 == 0 ? beta : 1f;
-                        float* origin = null;
-                        if (inPlace)
-                        {
-                            origin = b.RowOffsets(p0, kc, offsets);
-                            if (lastWidth < NR) b.Pack(p0, kc, lastJ0, n1, bPack);
-                        }
-                        else
-                        {
-                            b.Pack(p0, kc, n0, n1, bPack);
-                        }
+                        b.Pack(p0, kc, n0, n1, bPack);
                         for (int i0 = m0; i0 < m1; i0 += MR)
                         {
                             int mr = Math.Min(MR, m1 - i0);
                             PackA(transA, a, m, k, i0, mr, p0, kc, aPack);
                             for (int j = 0; j < panels; j++)
                             {
-                                int j0 = n0 + j * NR, nr = Math.Min(NR, n1 - j0);
-                                float* cTile = c + (long)i0 * n + j0;
-                                if (inPlace && nr == NR)
-                                    MicroTile(aPack, new DirectRows(origin + j0, offsets), kc, cTile, n, mr, nr, alpha, blockBeta);
-                                else
-                                    MicroTile(aPack, new PackedRows(inPlace ? bPack : bPack + j * kc * NR), kc, cTile, n, mr, nr, alpha, blockBeta);
+                                int j0 = n0 + j * NR;
+                                MicroTile(aPack, bPack + j * kc * NR, kc, c + (long)i0 * n + j0, n, mr, Math.Min(NR, n1 - j0), alpha, blockBeta);
                             }
                         }
                     }

@@ -4,10 +4,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
-// The innermost step: one packed A panel (kc, MR) times one B panel (kc, NR) into the top-left
-// mr × nr corner of an MR × NR tile of C, C = α·AB + β·C with β = 0 never reading C. The B panel is either
-// packed or read in place (IPanelRows); the kernels are generic over it so each variant compiles to its
-// own loop. Versions, picked by what the processor has:
+// The innermost step: one packed A panel (kc, MR) times one packed B panel (kc, NR) into the top-left
+// mr × nr corner of an MR × NR tile of C, C = α·AB + β·C with β = 0 never reading C. Versions, picked by
+// what the processor has:
 //  - AVX-512: the 12 × 32 tile in 24 zmm accumulators, per depth step 2 loads of B, 12 broadcasts of A and
 //    24 FMAs (FMA-bound, not load-bound), or a 6 × 32 half when at most 6 rows are wanted (small output
 //    channel counts). Edge tiles are written directly with masked loads and stores. Gated on
@@ -17,33 +16,11 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 //  - AVX2 + FMA: 6 × 16 quarters, 12 ymm accumulators each (16 ymm registers in all); edge tiles go
 //    through a scratch tile.
 //  - scalar, for everything else.
-/// <summary>Where the micro-kernel finds depth step kk of a B panel: <see cref="Sgemm.NR"/> consecutive floats.</summary>
-internal unsafe interface IPanelRows
-{
-    /// <summary>The panel's row at depth step <paramref name="kk"/>.</summary>
-    float* Row(int kk);
-}
-
-/// <summary>A packed panel (kc, NR), rows back to back.</summary>
-internal readonly unsafe struct PackedRows(float* panel) : IPanelRows
-{
-    /// <inheritdoc/>
-    public float* Row(int kk) => panel + kk * Sgemm.NR;
-}
-
-/// <summary>A panel read in place: depth step kk starts at origin + offsets[kk] (see <see cref="IPanelSource.RowOffsets"/>).</summary>
-internal readonly unsafe struct DirectRows(float* origin, nint* offsets) : IPanelRows
-{
-    /// <inheritdoc/>
-    public float* Row(int kk) => origin + offsets[kk];
-}
-
 internal static unsafe partial class Sgemm
 {
     /// <summary>One micro-tile of C at <paramref name="c"/> (row stride <paramref name="ldc"/>), of which the
     /// top-left <paramref name="mr"/> × <paramref name="nr"/> corner is inside C.</summary>
-    private static void MicroTile<TRows>(float* a, TRows b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void MicroTile(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         if (Avx512F.IsSupported)
         {
@@ -70,15 +47,14 @@ internal static unsafe partial class Sgemm
     }
 
     /// <summary>The first <paramref name="rows"/> (6 or 12, rounded up) rows of the tile without AVX-512.</summary>
-    private static void KernelFallback<TRows>(float* a, TRows b, int kc, int rows, float* c, int ldc, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void KernelFallback(float* a, float* b, int kc, int rows, float* c, int ldc, float alpha, float beta)
     {
         if (Fma.IsSupported)
         {
-            // Quarters (rows 0-5 | 6-11) × (columns 0-15 | 16-31) of the panels.
+            // Quarters (rows 0-5 | 6-11) × (columns 0-15 | 16-31) of the packed panels.
             for (int r = 0; r < rows; r += 6)
                 for (int j = 0; j < NR; j += 16)
-                    Kernel6x16Avx2(a + r, b, j, kc, c + (long)r * ldc + j, ldc, alpha, beta);
+                    Kernel6x16Avx2(a + r, b + j, kc, c + (long)r * ldc + j, ldc, alpha, beta);
         }
         else
         {
@@ -87,8 +63,7 @@ internal static unsafe partial class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel12x32Avx512<TRows>(float* a, TRows b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void Kernel12x32Avx512(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
@@ -96,8 +71,7 @@ internal static unsafe partial class Sgemm
             c90 = default, c91 = default, cA0 = default, cA1 = default, cB0 = default, cB1 = default;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* row = b.Row(kk);
-            Vector512<float> b0 = Vector512.Load(row), b1 = Vector512.Load(row + 16);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> ar = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(ar, b0, c00); c01 = Avx512F.FusedMultiplyAdd(ar, b1, c01);
             ar = Vector512.Create(a[1]);
@@ -123,6 +97,7 @@ internal static unsafe partial class Sgemm
             ar = Vector512.Create(a[11]);
             cB0 = Avx512F.FusedMultiplyAdd(ar, b0, cB0); cB1 = Avx512F.FusedMultiplyAdd(ar, b1, cB1);
             a += MR;
+            b += NR;
         }
         var store = new TileStore512(c, ldc, mr, nr, alpha, beta);
         store.Row(0, c00, c01);
@@ -141,15 +116,13 @@ internal static unsafe partial class Sgemm
 
     /// <summary>The top half of <see cref="Kernel12x32Avx512"/>, for tiles of at most 6 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x32Avx512<TRows>(float* a, TRows b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void Kernel6x32Avx512(float* a, float* b, int kc, float* c, int ldc, int mr, int nr, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* row = b.Row(kk);
-            Vector512<float> b0 = Vector512.Load(row), b1 = Vector512.Load(row + 16);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> ar = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(ar, b0, c00); c01 = Avx512F.FusedMultiplyAdd(ar, b1, c01);
             ar = Vector512.Create(a[1]);
@@ -163,6 +136,7 @@ internal static unsafe partial class Sgemm
             ar = Vector512.Create(a[5]);
             c50 = Avx512F.FusedMultiplyAdd(ar, b0, c50); c51 = Avx512F.FusedMultiplyAdd(ar, b1, c51);
             a += MR;
+            b += NR;
         }
         var store = new TileStore512(c, ldc, mr, nr, alpha, beta);
         store.Row(0, c00, c01);
@@ -212,18 +186,16 @@ internal static unsafe partial class Sgemm
         }
     }
 
-    /// <summary>A 6 × 16 quarter of the micro-tile: <paramref name="a"/> points into the packed A panel
-    /// (stride MR) at the quarter's first row, and the quarter's columns start <paramref name="j"/> into each B row.</summary>
+    /// <summary>A 6 × 16 quarter of the micro-tile; <paramref name="a"/> and <paramref name="b"/> point into
+    /// the packed panels (strides MR and NR), already offset to the quarter's first row and column.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16Avx2<TRows>(float* a, TRows b, int j, int kc, float* c, int ldc, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void Kernel6x16Avx2(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int kk = 0; kk < kc; kk++)
         {
-            float* row = b.Row(kk) + j;
-            Vector256<float> b0 = Vector256.Load(row), b1 = Vector256.Load(row + 8);
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> ar = Vector256.Create(a[0]);
             c00 = Fma.MultiplyAdd(ar, b0, c00); c01 = Fma.MultiplyAdd(ar, b1, c01);
             ar = Vector256.Create(a[1]);
@@ -237,6 +209,7 @@ internal static unsafe partial class Sgemm
             ar = Vector256.Create(a[5]);
             c50 = Fma.MultiplyAdd(ar, b0, c50); c51 = Fma.MultiplyAdd(ar, b1, c51);
             a += MR;
+            b += NR;
         }
         var va = Vector256.Create(alpha);
         StoreRow256(c, c00, c01, va, beta);
@@ -263,21 +236,17 @@ internal static unsafe partial class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelScalar<TRows>(float* a, TRows b, int kc, float* c, int ldc, float alpha, float beta)
-        where TRows : struct, IPanelRows
+    private static void KernelScalar(float* a, float* b, int kc, float* c, int ldc, float alpha, float beta)
     {
         float* acc = stackalloc float[MR * NR];
         new Span<float>(acc, MR * NR).Clear();
-        for (int kk = 0; kk < kc; kk++, a += MR)
-        {
-            float* row = b.Row(kk);
+        for (int kk = 0; kk < kc; kk++, a += MR, b += NR)
             for (int r = 0; r < MR; r++)
             {
                 float ar = a[r];
                 float* accRow = acc + r * NR;
-                for (int j = 0; j < NR; j++) accRow[j] += ar * row[j];
+                for (int j = 0; j < NR; j++) accRow[j] += ar * b[j];
             }
-        }
         for (int r = 0; r < MR; r++)
         {
             float* src = acc + r * NR, dst = c + (long)r * ldc;

@@ -5,8 +5,8 @@ using System.Runtime.Intrinsics.X86;
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
 /// <summary>
-/// Supplies op(B) (K, N) to <see cref="Sgemm"/> one packed panel at a time, so B need not exist as a matrix
-/// (a convolution packs its im2col columns straight from the image).
+/// Supplies op(B) (K, N) to <see cref="Sgemm"/> already packed, one block at a time, so B need not exist as a
+/// matrix (a convolution packs its im2col columns straight from the image).
 /// </summary>
 internal unsafe interface IPanelSource
 {
@@ -16,12 +16,6 @@ internal unsafe interface IPanelSource
     /// dst[q·kc·NR + kk·NR + j] = op(B)[p0 + kk, j0 + q·NR + j], and columns past j1 are zero.
     /// </summary>
     void Pack(int p0, int kc, int j0, int j1, float* dst);
-
-    /// <summary>
-    /// When every row of op(B) is contiguous in memory, sets offsets[kk] (kk &lt; kc) to where row p0 + kk starts,
-    /// relative to the returned origin, so the kernel can read full panels in place; otherwise returns null.
-    /// </summary>
-    float* RowOffsets(int p0, int kc, nint* offsets);
 }
 
 /// <summary>op(B) from a stored row-major matrix: B is (k, n), or (n, k) when <paramref name="trans"/>.</summary>
@@ -49,13 +43,13 @@ internal readonly unsafe struct StoredB(float* b, int k, int n, bool trans) : IP
             for (int q = 0; q < panels - 1; q++, src += NR, d += kc * NR)
                 Copy32(src, d);
             if (last == NR) Copy32(src, d);
-            else for (int j = 0; j < last; j++) d[j] = src[j];
+            else CopyPart(src, d, last);
         }
     }
 
     /// <summary>
     /// Stored rows j0 .. j1 of the (n, k) matrix run along depth: each becomes one column of its panel,
-    /// 16 × 16 blocks at a time through registers, the remainder scattered one by one.
+    /// 16 × 16 blocks at a time through registers (one by one without AVX-512).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     private void PackTransposed(int p0, int kc, int j0, int j1, float* dst)
@@ -67,12 +61,28 @@ internal readonly unsafe struct StoredB(float* b, int k, int n, bool trans) : IP
             int count = Math.Min(16, j1 - g);
             for (int r = 0; r < count; r++) rows[r] = b + (long)(g + r) * k + p0;
             float* d = dst + (long)((g - j0) / NR) * kc * NR + (g - j0) % NR;
-            int kk = 0;
             if (Avx512F.IsSupported)
-                for (; kk + 16 <= kc; kk += 16) Transpose16.Block(rows, count, kk, d + kk * NR, NR, 16);
-            for (int r = 0; r < count; r++)
-                for (int t = kk; t < kc; t++) d[t * NR + r] = rows[r][t];
+                for (int kk = 0; kk < kc; kk += 16) Transpose16.Block(rows, count, kk, d + kk * NR, NR, 16, Math.Min(16, kc - kk));
+            else
+                for (int r = 0; r < count; r++)
+                    for (int kk = 0; kk < kc; kk++) d[kk * NR + r] = rows[r][kk];
         }
+    }
+
+    /// <summary>dst[0 .. count) = src[0 .. count) for count ≤ 32: the ragged end of a block row, or a short run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CopyPart(float* src, float* dst, int count)
+    {
+        if (Avx512F.IsSupported)
+        {
+            // Masked-off lanes are neither read nor written, so nothing past the row is touched.
+            Vector512<int> lane = Vector512<int>.Indices, n = Vector512.Create(count);
+            Vector512<float> lo = Vector512.LessThan(lane, n).AsSingle(), hi = Vector512.LessThan(lane + Vector512.Create(16), n).AsSingle();
+            Avx512F.MaskStore(dst, lo, Avx512F.MaskLoad(src, lo, Vector512<float>.Zero));
+            Avx512F.MaskStore(dst + 16, hi, Avx512F.MaskLoad(src + 16, hi, Vector512<float>.Zero));
+            return;
+        }
+        for (int j = 0; j < count; j++) dst[j] = src[j];
     }
 
     /// <summary>dst[0 .. 32) = src[0 .. 32).</summary>
@@ -89,14 +99,6 @@ internal readonly unsafe struct StoredB(float* b, int k, int n, bool trans) : IP
             new ReadOnlySpan<float>(src, NR).CopyTo(new Span<float>(dst, NR));
         }
     }
-
-    /// <inheritdoc/>
-    public float* RowOffsets(int p0, int kc, nint* offsets)
-    {
-        if (trans) return null;
-        for (int kk = 0; kk < kc; kk++) offsets[kk] = (nint)(p0 + kk) * n;
-        return b;
-    }
 }
 
 // Packing A copies MR rows of op(A) into the order the micro-kernel reads them; rows past the edge of the
@@ -110,26 +112,39 @@ internal static unsafe partial class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     private static void PackA(bool transA, float* a, int m, int k, int i0, int mr, int p0, int kc, float* dst)
     {
-        if (mr < MR) new Span<float>(dst, kc * MR).Clear();
         if (transA)
         {
-            // Each depth step is a contiguous run of mr floats of one stored row.
+            // Each depth step is a contiguous run of mr floats of one stored row: with AVX-512 one masked
+            // load (nothing read past mr) and one masked store of all MR lanes (zeros past mr).
+            if (Avx512F.IsSupported)
+            {
+                Vector512<int> lane = Vector512<int>.Indices;
+                Vector512<float> read = Vector512.LessThan(lane, Vector512.Create(mr)).AsSingle(), write = Vector512.LessThan(lane, Vector512.Create(MR)).AsSingle();
+                for (int kk = 0; kk < kc; kk++)
+                    Avx512F.MaskStore(dst + kk * MR, write, Avx512F.MaskLoad(a + (long)(p0 + kk) * m + i0, read, Vector512<float>.Zero));
+                return;
+            }
             for (int kk = 0; kk < kc; kk++)
             {
                 float* src = a + (long)(p0 + kk) * m + i0;
                 float* d = dst + kk * MR;
-                for (int r = 0; r < mr; r++) d[r] = src[r];
+                int r = 0;
+                for (; r < mr; r++) d[r] = src[r];
+                for (; r < MR; r++) d[r] = 0f;
             }
             return;
         }
         // Stored rows are contiguous along depth: transpose 16 depth steps of the mr rows at a time through
-        // registers, then scatter the remainder one by one.
+        // registers (rows past mr come out zero), or scatter them one by one without AVX-512.
         float** rows = stackalloc float*[MR];
         for (int r = 0; r < mr; r++) rows[r] = a + (long)(i0 + r) * k + p0;
-        int start = 0;
         if (Avx512F.IsSupported)
-            for (; start + 16 <= kc; start += 16) Transpose16.Block(rows, mr, start, dst + start * MR, MR, MR);
+        {
+            for (int kk = 0; kk < kc; kk += 16) Transpose16.Block(rows, mr, kk, dst + kk * MR, MR, MR, Math.Min(16, kc - kk));
+            return;
+        }
+        if (mr < MR) new Span<float>(dst, kc * MR).Clear();
         for (int r = 0; r < mr; r++)
-            for (int kk = start; kk < kc; kk++) dst[kk * MR + r] = rows[r][kk];
+            for (int kk = 0; kk < kc; kk++) dst[kk * MR + r] = rows[r][kk];
     }
 }
