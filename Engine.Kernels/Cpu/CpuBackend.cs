@@ -17,7 +17,9 @@ public sealed partial class CpuBackend : IBackend
 
     /// <inheritdoc/>
     public string Description =>
-        $"managed CPU, {Environment.ProcessorCount} threads, {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "AVX-512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? "AVX2" : "SIMD-128")}";
+        // The GEMM kernels test the instruction sets directly: .NET leaves Vector512 unaccelerated on some
+        // AVX-512 CPUs (e.g. Cascade Lake) where the kernels still use 512-bit FMAs.
+        $"managed CPU, {Environment.ProcessorCount} threads, {(System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "AVX-512" : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "AVX2" : "SIMD-128")}";
 
     /// <summary>Threads used for parallel loops.</summary>
     internal static int Threads => Environment.ProcessorCount;
