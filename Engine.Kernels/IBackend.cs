@@ -19,6 +19,18 @@ public interface IBackend : IDisposable
     /// <summary>A new buffer of <paramref name="length"/> floats, zero-filled.</summary>
     DeviceBuffer Allocate(int length);
 
+    /// <summary>
+    /// A new buffer of <paramref name="length"/> floats with undefined contents, for outputs a kernel
+    /// overwrites entirely (it may hold a disposed buffer's old values).
+    /// </summary>
+    DeviceBuffer AllocateUninitialized(int length);
+
+    /// <summary>Bytes in live buffers and in the cache of disposed ones.</summary>
+    MemoryStats Memory { get; }
+
+    /// <summary>Frees the memory cached from disposed buffers (PyTorch's <c>torch.cuda.empty_cache()</c>).</summary>
+    void EmptyCache();
+
     /// <summary>Copies host data into <paramref name="dst"/> starting at element <paramref name="dstOffset"/>.</summary>
     void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0);
 

@@ -79,7 +79,7 @@ public sealed class OpenClTests
     public void AFailingLaunch_IsAnExceptionNamingKernelCodeAndDevice()
     {
         var device = RequireDevice();
-        using var x = device.AllocateUninitialized(4);
+        using var x = device.NewBuffer(4);
         // A work-group larger than any device allows.
         var e = Assert.Throws<OpenClException>(() => device.Launch("elementwise", "", "unary", new NdRange([1 << 20, 1, 1], [1 << 20, 1, 1]),
             KernelArg.Buffer(x), KernelArg.Buffer(x), 4, (int)UnaryOp.Neg, 0f))!;

@@ -82,7 +82,7 @@ public sealed partial class Tensor
     // y = x·scale + shift with one rounding per step, as PyTorch's scalar ops; dy/dx = scale.
     internal Tensor Affine(float scale, float shift, string name)
     {
-        var y = Empty((int[])_shape.Clone(), Device);
+        var y = Uninitialized((int[])_shape.Clone(), Device);
         var x = Contiguous0();
         if (scale != 1f)
         {
@@ -111,7 +111,7 @@ public sealed partial class Tensor
     {
         CheckSameDevice(a.Device, b);
         var shape = BroadcastShapes(a._shape, b._shape);
-        var y = Empty(shape, a.Device);
+        var y = Uninitialized(shape, a.Device);
         a.Backend.Binary(op, BroadcastTo(a, shape).Layout, BroadcastTo(b, shape).Layout, y.Layout);
         return y;
     }

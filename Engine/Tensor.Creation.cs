@@ -79,7 +79,7 @@ public sealed partial class Tensor
         if (shape.Length == 0) shape = [data.Length];
         if (Shapes.Numel(CheckShape(shape)) != data.Length)
             throw new ConvEngineException($"shape '{Shapes.Format(shape)}' is invalid for input of size {data.Length}");
-        var t = Empty((int[])shape.Clone(), Device.Cpu);
+        var t = Uninitialized((int[])shape.Clone(), Device.Cpu);
         t.Backend.Upload(data, t.Buffer);
         return t;
     }
@@ -100,7 +100,7 @@ public sealed partial class Tensor
     /// <summary>A 0-dimensional tensor (a scalar), as <c>torch.tensor(3.0)</c>.</summary>
     public static Tensor Scalar(float value, Device? device = null)
     {
-        var t = Empty([], device ?? Device.Cpu);
+        var t = Uninitialized([], device ?? Device.Cpu);
         t.Backend.Fill(t.Buffer, 0, 1, value);
         return t;
     }
@@ -113,7 +113,7 @@ public sealed partial class Tensor
     {
         if (device.Equals(Device)) return this;
         var host = ToArray();
-        var copy = Empty((int[])_shape.Clone(), device);
+        var copy = Uninitialized((int[])_shape.Clone(), device);
         device.Backend.Upload(host, copy.Buffer);
         var source = Device;
         return Record(copy, "ToCopyBackward0", [this], g => [g.To(source)]);

@@ -29,7 +29,7 @@ public sealed partial class Tensor
             throw new ConvEngineException(
                 $"mat1 and mat2 shapes cannot be multiplied ({_shape[0]}x{_shape[1]} and {b._shape[0]}x{b._shape[1]})");
         int n = _shape[0], k = _shape[1], m = b._shape[1];
-        var y = Empty([n, m], Device);
+        var y = Uninitialized([n, m], Device);
         DeviceBuffer ab = Contiguous0(), bb = b.Contiguous0();
         Backend.Gemm(new GemmParams(n, m, k), ab, bb, y.Buffer);
         var a = this;
@@ -39,12 +39,12 @@ public sealed partial class Tensor
             Tensor? ga = null, gbOut = null;
             if (a.RequiresGrad)
             {
-                ga = Empty([n, k], a.Device); // g (n, m) @ bᵀ (m, k)
+                ga = Uninitialized([n, k], a.Device); // g (n, m) @ bᵀ (m, k)
                 a.Backend.Gemm(new GemmParams(n, k, m, TransB: true), gb, bb, ga.Buffer);
             }
             if (b.RequiresGrad)
             {
-                gbOut = Empty([k, m], a.Device); // aᵀ (k, n) @ g (n, m)
+                gbOut = Uninitialized([k, m], a.Device); // aᵀ (k, n) @ g (n, m)
                 a.Backend.Gemm(new GemmParams(k, m, n, TransA: true), ab, gb, gbOut.Buffer);
             }
             return [ga, gbOut];

@@ -26,7 +26,7 @@ public sealed partial class Tensor
         if (dim is int d0) dim = NormalizeDim(d0, Dim);
         var p = dim is int d && Dim > 0 ? ReduceParams.AroundDim(_shape, d) : new ReduceParams(1, Numel, 1);
         int[] outShape = dim is int dd && Dim > 0 ? ReducedShape(_shape, dd, keepDim) : [];
-        var y = Empty(outShape, Device);
+        var y = Uninitialized(outShape, Device);
         Backend.ReduceSum(p, Contiguous0(), y.Buffer);
         if (kind == ReduceKind.Mean) Backend.Binary(BinaryOp.Div, y.Layout, BroadcastTo(Scalar(p.Axis, Device), outShape).Layout, y.Layout);
 
@@ -66,8 +66,8 @@ public sealed partial class Tensor
         if (_shape[dim] == 0) throw new ConvEngineException($"max(): Expected reduction dim {dim} to have non-zero size.");
         var p = ReduceParams.AroundDim(_shape, dim);
         var outShape = ReducedShape(_shape, dim, keepDim);
-        var values = Empty(outShape, Device);
-        var indices = Empty((int[])outShape.Clone(), Device);
+        var values = Uninitialized(outShape, Device);
+        var indices = Uninitialized((int[])outShape.Clone(), Device);
         Backend.ReduceMax(p, Contiguous0(), values.Buffer, indices.Buffer);
         var inShape = _shape;
         var recorded = Record(values, "MaxBackward0", [this], g =>

@@ -36,12 +36,12 @@ public sealed partial class Tensor
     private Tensor UnaryWithDerivative(UnaryOp op, string name, float scalar = 0f)
     {
         var x = Contiguous0();
-        var y = Empty((int[])_shape.Clone(), Device);
+        var y = Uninitialized((int[])_shape.Clone(), Device);
         int n = Numel;
         Backend.Unary(op, x, y.Buffer, n, scalar);
         return Record(y, name, [this], g =>
         {
-            var gx = Empty((int[])_shape.Clone(), Device);
+            var gx = Uninitialized((int[])_shape.Clone(), Device);
             Backend.UnaryBackward(op, x, y.Buffer, g.Contiguous0(), gx.Buffer, n, scalar);
             return [gx];
         });

@@ -212,7 +212,7 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy that owns its memory; gradients flow through.</summary>
     public Tensor Clone()
     {
-        var copy = Empty((int[])_shape.Clone(), Device);
+        var copy = Uninitialized((int[])_shape.Clone(), Device);
         Backend.Copy(Layout, copy.Layout);
         return Record(copy, "CloneBackward0", [this], g => [g]);
     }

@@ -115,8 +115,16 @@ public sealed partial class Tensor
 
     // ---- helpers shared by the op files --------------------------------------------------------------
 
-    /// <summary>A new zero-filled contiguous tensor on <paramref name="device"/>.</summary>
-    internal static Tensor Empty(int[] shape, Device device) => new(device.Backend.Allocate(Shapes.Numel(shape)), shape, device);
+    /// <summary>A new zero-filled contiguous tensor on <paramref name="device"/>, owned by the current <see cref="TensorScope"/>.</summary>
+    internal static Tensor Empty(int[] shape, Device device) =>
+        new(TensorScope.Adopt(device.Backend.Allocate(Shapes.Numel(shape))), shape, device);
+
+    /// <summary>
+    /// A new contiguous tensor with undefined contents, for kernel outputs written in full, owned by the
+    /// current <see cref="TensorScope"/>.
+    /// </summary>
+    internal static Tensor Uninitialized(int[] shape, Device device) =>
+        new(TensorScope.Adopt(device.Backend.AllocateUninitialized(Shapes.Numel(shape))), shape, device);
 
     /// <summary>
     /// The buffer holding this tensor's elements contiguously from element 0: its own when it already
@@ -125,7 +133,7 @@ public sealed partial class Tensor
     internal DeviceBuffer Contiguous0()
     {
         if (Offset == 0 && IsContiguous) return Buffer;
-        var dst = Backend.Allocate(Numel);
+        var dst = TensorScope.Adopt(Backend.AllocateUninitialized(Numel));
         Backend.Copy(Layout, StridedView.Contiguous(dst, _shape));
         return dst;
     }

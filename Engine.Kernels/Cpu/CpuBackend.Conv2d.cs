@@ -19,6 +19,11 @@ public sealed partial class CpuBackend
     {
         float[] x = Data(input), w = Data(weight), y = Data(output);
         float[]? b = DataOrNull(bias);
+        if (DirectConv2d.Applies(p))
+        {
+            DirectForward(p, x, w.AsSpan(0, p.WeightSize), p.O, b, y);
+            return;
+        }
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
         ForEachSampleChunk(p, Conv2dKernels.ForwardScratch(p), (_, first, end, scratch, gemmThreads) =>
         {
@@ -33,6 +38,14 @@ public sealed partial class CpuBackend
     {
         float[] gy = Data(gradOutput), w = Data(weight), gx = Data(gradInput);
         int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW;
+        if (DirectConv2d.Applies(p) && Conv2dKernels.Transposed(p) is { } transposed)
+        {
+            // gradInput is the forward pass of the transposed problem, with the weight turned and transposed.
+            float[] flipped = new float[p.WeightSize];
+            Conv2dKernels.FlipWeight(p, w, flipped);
+            DirectForward(transposed, gy, flipped, p.C, null, gx);
+            return;
+        }
         if (Conv2dKernels.TransposedForward(p) is { } t)
         {
             // Stride 1 and enough input channels: a forward convolution of each gradOut sample with the flipped weight.
@@ -80,14 +93,20 @@ public sealed partial class CpuBackend
         float[][] partials = new float[chunks - 1][];
         for (int i = 0; i < partials.Length; i++) partials[i] = ArrayPool<float>.Shared.Rent(weightSize);
         double[] biasSums = new double[chunks * p.O]; // (chunks, O)
+        var plan = DirectConv2d.AppliesToWeightGrad(p) ? new DirectConv2d.Plan(p) : null;
+        int scratchSize = plan is null ? Conv2dKernels.WeightGradScratch(p)
+            : Math.Min(DirectConv2d.SweepSamples(p, plan), (p.N + chunks - 1) / chunks) * plan.PaddedSize;
         try
         {
-            ForEachSampleChunk(p, Conv2dKernels.WeightGradScratch(p), (chunk, first, end, scratch, gemmThreads) =>
+            ForEachSampleChunk(p, scratchSize, (chunk, first, end, scratch, gemmThreads) =>
             {
                 Span<float> sum = chunk == 0 ? gw.AsSpan(0, weightSize) : partials[chunk - 1].AsSpan(0, weightSize);
-                for (int n = first; n < end; n++)
-                    Conv2dKernels.WeightGrad(p, x.AsSpan(n * inSize, inSize), gy.AsSpan(n * outSize, outSize),
-                        sum, n == first ? 0f : 1f, scratch, gemmThreads);
+                if (plan is not null)
+                    DirectWeightGrad(p, plan, x, gy, first, end, scratch, sum);
+                else
+                    for (int n = first; n < end; n++)
+                        Conv2dKernels.WeightGrad(p, x.AsSpan(n * inSize, inSize), gy.AsSpan(n * outSize, outSize),
+                            sum, n == first ? 0f : 1f, scratch, gemmThreads);
                 if (gb is not null)
                     for (int n = first; n < end; n++)
                         Conv2dKernels.AccumulateBiasGrad(p, gy.AsSpan(n * outSize, outSize), biasSums.AsSpan(chunk * p.O, p.O));
@@ -106,6 +125,45 @@ public sealed partial class CpuBackend
             for (int chunk = 0; chunk < chunks; chunk++) s += biasSums[chunk * p.O + o];
             gb[o] = (float)s;
         }
+    }
+
+    /// <summary>
+    /// output (N, outChannels, OH, OW) = weight ⋆ input + bias through <see cref="DirectConv2d"/>, for stride 1 on
+    /// AVX-512; <paramref name="p"/> describes input (N, C, H, W) and a weight of <paramref name="outChannels"/> rows.
+    /// </summary>
+    private static unsafe void DirectForward(Conv2dParams p, float[] input, ReadOnlySpan<float> weight, int outChannels, float[]? bias, float[] output)
+    {
+        var plan = new DirectConv2d.Plan(p);
+        float[] weightT = DirectConv2d.TransposeWeight(weight, outChannels, p.C * p.KH * p.KW);
+        int inSize = p.C * p.H * p.W, outSize = outChannels * p.OH * p.OW;
+        ForEachSampleChunk(p, plan.PaddedSize, (_, first, end, scratch, _) =>
+        {
+            fixed (float* padded = scratch, w = weightT, b = bias, y = output)
+                for (int n = first; n < end; n++)
+                {
+                    DirectConv2d.Pad(p, plan, input.AsSpan(n * inSize, inSize), scratch);
+                    DirectConv2d.Forward(plan, outChannels, padded, w, b, y + (nint)n * outSize);
+                }
+        });
+    }
+
+    /// <summary>
+    /// sum (O, C·KH·KW) = the weight gradient of samples [first, end) through <see cref="DirectConv2d"/>, in sweeps
+    /// of <see cref="DirectConv2d.SweepSamples"/> samples whose padded images fill <paramref name="scratch"/>.
+    /// </summary>
+    private static unsafe void DirectWeightGrad(Conv2dParams p, DirectConv2d.Plan plan, float[] input, float[] gradOutput,
+        int first, int end, Span<float> scratch, Span<float> sum)
+    {
+        int inSize = p.C * p.H * p.W, outSize = p.O * p.OH * p.OW, sweep = DirectConv2d.SweepSamples(p, plan);
+        sum.Clear();
+        fixed (float* padded = scratch, gy = gradOutput, gw = sum)
+            for (int n0 = first; n0 < end; n0 += sweep)
+            {
+                int count = Math.Min(sweep, end - n0);
+                for (int n = 0; n < count; n++)
+                    DirectConv2d.Pad(p, plan, input.AsSpan((n0 + n) * inSize, inSize), scratch[(n * plan.PaddedSize)..]);
+                DirectConv2d.AccumulateWeightGrad(plan, p.O, count, padded, gy + (nint)n0 * outSize, gw);
+            }
     }
 
     /// <summary>

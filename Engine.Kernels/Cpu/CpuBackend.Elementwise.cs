@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ConvEngine.Kernels.Cpu.Kernels;
 
 namespace ConvEngine.Kernels.Cpu;
 
@@ -71,9 +72,9 @@ public sealed partial class CpuBackend
     {
         switch (op)
         {
-            case UnaryOp.Sigmoid: for (int i = 0; i < o.Length; i++) o[i] = g[i] * ys[i] * (1f - ys[i]); break;
-            case UnaryOp.Tanh: for (int i = 0; i < o.Length; i++) o[i] = g[i] * (1f - ys[i] * ys[i]); break;
-            case UnaryOp.Relu: for (int i = 0; i < o.Length; i++) o[i] = xs[i] > 0f ? g[i] : 0f; break;
+            case UnaryOp.Sigmoid: ElementwiseKernels.SigmoidBackward(ys, g, o); break;
+            case UnaryOp.Tanh: ElementwiseKernels.TanhBackward(ys, g, o); break;
+            case UnaryOp.Relu: ElementwiseKernels.ReluBackward(xs, g, o); break;
             case UnaryOp.Exp: TensorPrimitives.Multiply(g, ys, o); break;
             case UnaryOp.Log: TensorPrimitives.Divide(g, xs, o); break;
             case UnaryOp.Sqrt: for (int i = 0; i < o.Length; i++) o[i] = g[i] * 0.5f / ys[i]; break;

@@ -24,8 +24,50 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>Threads used for parallel loops.</summary>
     internal static int Threads => Environment.ProcessorCount;
 
+    // Disposed buffers' arrays wait here for the next allocation of the same length, up to a quarter of
+    // the memory the GC may use.
+    private readonly BufferCache<float[]> _cache = new(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
+
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length) => new CpuBuffer(this, length);
+    public DeviceBuffer Allocate(int length) => NewBuffer(length, zeroFill: true);
+
+    /// <inheritdoc/>
+    public DeviceBuffer AllocateUninitialized(int length) => NewBuffer(length, zeroFill: false);
+
+    private CpuBuffer NewBuffer(int length, bool zeroFill)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        var data = _cache.Take(length);
+        if (data is not null)
+        {
+            if (zeroFill) Array.Clear(data);
+            return new CpuBuffer(this, data, _cache);
+        }
+        try
+        {
+            // A fresh array is zeroed by the runtime anyway unless asked not to be.
+            data = zeroFill ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+        }
+        catch (OutOfMemoryException)
+        {
+            _cache.Untake(length);
+            throw new ConvEngineException($"out of memory on cpu: tried to allocate {4L * length} bytes; {FreeBytes()} bytes free");
+        }
+        return new CpuBuffer(this, data, _cache);
+    }
+
+    /// <summary>What the garbage collector could still hand out.</summary>
+    private static long FreeBytes()
+    {
+        var info = GC.GetGCMemoryInfo();
+        return Math.Max(0, info.TotalAvailableMemoryBytes - info.HeapSizeBytes);
+    }
+
+    /// <inheritdoc/>
+    public MemoryStats Memory => _cache.Stats;
+
+    /// <inheritdoc/>
+    public void EmptyCache() => _cache.Clear(_ => { });
 
     /// <inheritdoc/>
     public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0) =>
@@ -42,10 +84,13 @@ public sealed partial class CpuBackend : IBackend
     public void Dispose() { }
 
     /// <summary>The array behind a buffer, checking it belongs to this backend.</summary>
-    internal static float[] Data(DeviceBuffer buffer) =>
-        buffer is CpuBuffer cpu
-            ? cpu.Data
-            : throw new ConvEngineException($"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and cpu");
+    internal static float[] Data(DeviceBuffer buffer)
+    {
+        if (buffer is not CpuBuffer cpu)
+            throw new ConvEngineException($"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and cpu");
+        cpu.ThrowIfReleased();
+        return cpu.Data;
+    }
 
     /// <summary><see cref="Data"/> for an optional buffer.</summary>
     internal static float[]? DataOrNull(DeviceBuffer? buffer) => buffer is null ? null : Data(buffer);

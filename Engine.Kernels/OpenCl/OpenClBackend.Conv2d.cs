@@ -26,7 +26,7 @@ public sealed partial class OpenClBackend
         if (p.OutputSize == 0) return;
         var shape = KernelArg.Value(new ConvShapeArg(p));
         int taps = p.C * p.KH * p.KW, positions = p.OH * p.OW, chunk = ChunkSamples(p);
-        using var col = AllocateUninitialized(taps * chunk * positions);
+        using var col = NewBuffer(taps * chunk * positions);
         for (int n0 = 0; n0 < p.N; n0 += chunk)
         {
             int samples = Math.Min(chunk, p.N - n0), width = samples * positions;
@@ -44,8 +44,8 @@ public sealed partial class OpenClBackend
         if (p.InputSize == 0) return;
         var shape = KernelArg.Value(new ConvShapeArg(p));
         int taps = p.C * p.KH * p.KW, positions = p.OH * p.OW, chunk = ChunkSamples(p);
-        using var dcol = AllocateUninitialized(taps * chunk * positions);
-        using var gcol = AllocateUninitialized(p.O * chunk * positions);
+        using var dcol = NewBuffer(taps * chunk * positions);
+        using var gcol = NewBuffer(p.O * chunk * positions);
         for (int n0 = 0; n0 < p.N; n0 += chunk)
         {
             int samples = Math.Min(chunk, p.N - n0), width = samples * positions;
@@ -78,9 +78,9 @@ public sealed partial class OpenClBackend
             int SlicesOf(int n0) => (Math.Min(chunk, p.N - n0) * positions + sliceLength - 1) / sliceLength;
             int total = 0;
             for (int n0 = 0; n0 < p.N; n0 += chunk) total += SlicesOf(n0);
-            using var col = AllocateUninitialized(taps * chunk * positions);
-            using var gcol = AllocateUninitialized(p.O * chunk * positions);
-            using var partial = total == 1 ? null : AllocateUninitialized(total * p.WeightSize);
+            using var col = NewBuffer(taps * chunk * positions);
+            using var gcol = NewBuffer(p.O * chunk * positions);
+            using var partial = total == 1 ? null : NewBuffer(total * p.WeightSize);
             int first = 0;
             for (int n0 = 0; n0 < p.N; n0 += chunk)
             {

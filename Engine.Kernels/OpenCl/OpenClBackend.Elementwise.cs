@@ -31,7 +31,7 @@ public sealed partial class OpenClBackend
         if (ReferenceEquals(from, to) && Overlap(src, dst))
         {
             // Work-items would read elements others already wrote: go through a temporary copy.
-            using var temp = AllocateUninitialized(src.Count);
+            using var temp = NewBuffer(src.Count);
             var staged = StridedView.Contiguous(temp, src.Shape);
             Copy(src, staged);
             Copy(staged, dst);

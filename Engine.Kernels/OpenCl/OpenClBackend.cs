@@ -15,6 +15,8 @@ public sealed partial class OpenClBackend : IBackend
     private readonly OpenClDeviceInfo _info;
     private readonly object _sync = new();
     private ClHandle? _context, _queue;
+    // Disposed buffers' cl_mems wait here for the next allocation of the same length: up to half the device.
+    private readonly BufferCache<ClHandle> _cache;
     private bool _disposed;
 
     internal OpenClBackend(int index, OpenClDeviceInfo info)
@@ -22,6 +24,7 @@ public sealed partial class OpenClBackend : IBackend
         Index = index;
         _info = info;
         LocalTiles = info.Kind != "CPU";
+        _cache = new BufferCache<ClHandle>((long)(info.GlobalMemory / 2));
     }
 
     /// <summary>N in <c>opencl:N</c>: the position among the devices of all platforms.</summary>
@@ -64,29 +67,47 @@ public sealed partial class OpenClBackend : IBackend
     /// <inheritdoc/>
     public DeviceBuffer Allocate(int length)
     {
-        var buffer = AllocateUninitialized(length);
+        var buffer = NewBuffer(length);
         Fill(buffer, 0, length, 0f);
         return buffer;
     }
 
+    /// <inheritdoc/>
+    public DeviceBuffer AllocateUninitialized(int length) => NewBuffer(length);
+
     /// <summary>A buffer of <paramref name="length"/> floats whose contents are undefined (scratch the caller overwrites).</summary>
-    internal unsafe OpenClBuffer AllocateUninitialized(int length)
+    internal unsafe OpenClBuffer NewBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (length == 0) return new OpenClBuffer(this, 0, null);
+        if (length == 0) return new OpenClBuffer(this, 0, null, null);
         long bytes = 4L * length;
         if ((ulong)bytes > _info.MaxAllocation)
             throw new ConvEngineException(
                 $"out of memory on {Where}: a buffer of {bytes} bytes exceeds the device's largest allocation, {_info.MaxAllocation} bytes");
+        if (_cache.Take(length) is { } cached) return new OpenClBuffer(this, length, cached, _cache);
         nint context = Context;
-        return RetryingOutOfMemory(() =>
+        try
         {
-            int status;
-            nint mem = ClApi.clCreateBuffer(context, ClApi.MemReadWrite, (nuint)bytes, null, &status);
-            ClCheck.Status(status, "clCreateBuffer", Where);
-            return new OpenClBuffer(this, length, new ClHandle(mem, ClObject.Mem, bytes));
-        });
+            return RetryingOutOfMemory(() =>
+            {
+                int status;
+                nint mem = ClApi.clCreateBuffer(context, ClApi.MemReadWrite, (nuint)bytes, null, &status);
+                ClCheck.Status(status, "clCreateBuffer", Where);
+                return new OpenClBuffer(this, length, new ClHandle(mem, ClObject.Mem, bytes), _cache);
+            });
+        }
+        catch
+        {
+            _cache.Untake(length);
+            throw;
+        }
     }
+
+    /// <inheritdoc/>
+    public MemoryStats Memory => _cache.Stats;
+
+    /// <inheritdoc/>
+    public void EmptyCache() => _cache.Clear(handle => handle.Dispose());
 
     /// <inheritdoc/>
     public unsafe void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0)
@@ -174,7 +195,7 @@ public sealed partial class OpenClBackend : IBackend
     /// Runs <paramref name="allocate"/>; when the device reports itself out of memory, collects garbage (dead
     /// tensors' buffers are released by finalizers) and tries once more before letting the error out.
     /// </summary>
-    private static T RetryingOutOfMemory<T>(Func<T> allocate)
+    private T RetryingOutOfMemory<T>(Func<T> allocate)
     {
         try
         {
@@ -182,6 +203,7 @@ public sealed partial class OpenClBackend : IBackend
         }
         catch (OpenClException e) when (e.Status is -4 or -5 or -6) // MEM_OBJECT_ALLOCATION_FAILURE, OUT_OF_RESOURCES, OUT_OF_HOST_MEMORY
         {
+            EmptyCache();
             GC.Collect();
             GC.WaitForPendingFinalizers();
             return allocate();
@@ -189,11 +211,14 @@ public sealed partial class OpenClBackend : IBackend
     }
 
     /// <summary>The OpenCL buffer behind <paramref name="buffer"/>, checking it belongs to this device.</summary>
-    internal OpenClBuffer Mem(DeviceBuffer buffer) =>
-        buffer is OpenClBuffer cl && ReferenceEquals(cl.Backend, this)
-            ? cl
-            : throw new ConvEngineException(
+    internal OpenClBuffer Mem(DeviceBuffer buffer)
+    {
+        if (buffer is not OpenClBuffer cl || !ReferenceEquals(cl.Backend, this))
+            throw new ConvEngineException(
                 $"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and {Name}");
+        cl.ThrowIfReleased();
+        return cl;
+    }
 
     /// <summary><see cref="Mem"/> for an optional buffer.</summary>
     internal OpenClBuffer? MemOrNull(DeviceBuffer? buffer) => buffer is null ? null : Mem(buffer);

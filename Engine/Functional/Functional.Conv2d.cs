@@ -42,7 +42,7 @@ public static partial class Functional
             (stride ?? 1).ToTuple(), (padding ?? 0).ToTuple());
         var backend = input.Backend;
         DeviceBuffer x = input.Contiguous0(), w = weight.Contiguous0();
-        var y = Tensor.Zeros([p.N, p.O, p.OH, p.OW], input.Device);
+        var y = Tensor.Uninitialized([p.N, p.O, p.OH, p.OW], input.Device);
         backend.Conv2dForward(p, x, w, bias?.Contiguous0(), y.Buffer);
 
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
@@ -52,13 +52,13 @@ public static partial class Functional
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad)
             {
-                gx = Tensor.Zeros([p.N, p.C, p.H, p.W], input.Device);
+                gx = Tensor.Uninitialized([p.N, p.C, p.H, p.W], input.Device);
                 backend.Conv2dBackwardInput(p, gy, w, gx.Buffer);
             }
             if (weight.RequiresGrad || bias is { RequiresGrad: true })
             {
-                gw = Tensor.Zeros([p.O, p.C, p.KH, p.KW], input.Device);
-                gb = bias is null ? null : Tensor.Zeros([p.O], input.Device);
+                gw = Tensor.Uninitialized([p.O, p.C, p.KH, p.KW], input.Device);
+                gb = bias is null ? null : Tensor.Uninitialized([p.O], input.Device);
                 backend.Conv2dBackwardWeight(p, x, gy, gw.Buffer, gb?.Buffer);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];

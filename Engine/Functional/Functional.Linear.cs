@@ -26,7 +26,7 @@ public static partial class Functional
         var backend = input.Backend;
         DeviceBuffer x = input.Contiguous0(), w = weight.Contiguous0();
         var outShape = input.ShapeArray[..^1].Append(outFeatures).ToArray();
-        var y = Tensor.Zeros(outShape, input.Device);
+        var y = Tensor.Uninitialized(outShape, input.Device);
         if (bias is not null) // every row starts as the bias, then GEMM accumulates with β = 1
             backend.Copy(new StridedView(bias.Buffer, bias.Offset, [rows, outFeatures], [0, bias.StrideArray[0]]),
                 StridedView.Contiguous(y.Buffer, [rows, outFeatures]));
@@ -39,17 +39,17 @@ public static partial class Functional
             Tensor? gx = null, gw = null, gb = null;
             if (input.RequiresGrad)
             {
-                gx = Tensor.Zeros(input.ShapeArray, input.Device); // g (rows, out) @ W (out, in)
+                gx = Tensor.Uninitialized(input.ShapeArray, input.Device); // g (rows, out) @ W (out, in)
                 backend.Gemm(new GemmParams(rows, inFeatures, outFeatures), gy, w, gx.Buffer);
             }
             if (weight.RequiresGrad)
             {
-                gw = Tensor.Zeros([outFeatures, inFeatures], input.Device); // gᵀ (out, rows) @ x (rows, in)
+                gw = Tensor.Uninitialized([outFeatures, inFeatures], input.Device); // gᵀ (out, rows) @ x (rows, in)
                 backend.Gemm(new GemmParams(outFeatures, inFeatures, rows, TransA: true), gy, x, gw.Buffer);
             }
             if (bias is { RequiresGrad: true })
             {
-                gb = Tensor.Zeros([outFeatures], input.Device);
+                gb = Tensor.Uninitialized([outFeatures], input.Device);
                 backend.ReduceSum(new ReduceParams(1, rows, outFeatures), gy, gb.Buffer);
             }
             return bias is null ? [gx, gw] : [gx, gw, gb];

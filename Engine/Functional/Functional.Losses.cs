@@ -20,11 +20,11 @@ public static partial class Functional
         dim = Tensor.NormalizeDim(dim, input.Dim);
         var p = ReduceParams.AroundDim(input.ShapeArray, dim);
         var backend = input.Backend;
-        var y = Tensor.Zeros(input.ShapeArray, input.Device);
+        var y = Tensor.Uninitialized(input.ShapeArray, input.Device);
         backend.LogSoftmax(p, input.Contiguous0(), y.Buffer);
         return Tensor.Record(y, "LogSoftmaxBackward0", [input], g =>
         {
-            var gx = Tensor.Zeros(input.ShapeArray, input.Device);
+            var gx = Tensor.Uninitialized(input.ShapeArray, input.Device);
             backend.LogSoftmaxBackward(p, y.Buffer, g.Contiguous0(), gx.Buffer);
             return [gx];
         });
@@ -49,11 +49,11 @@ public static partial class Functional
         bool mean = reduction == Reduction.Mean;
         var backend = logProbs.Backend;
         var targets = target.Contiguous0();
-        var loss = Tensor.Zeros([], logProbs.Device);
+        var loss = Tensor.Uninitialized([], logProbs.Device);
         backend.NllLoss(rows, cols, logProbs.Contiguous0(), targets, loss.Buffer, mean);
         return Tensor.Record(loss, "NllLossBackward0", [logProbs], g =>
         {
-            var gx = Tensor.Zeros([rows, cols], logProbs.Device);
+            var gx = Tensor.Uninitialized([rows, cols], logProbs.Device);
             backend.NllLossBackward(rows, cols, targets, g.Contiguous0(), gx.Buffer, mean);
             return [gx];
         });

@@ -36,11 +36,11 @@ public static partial class Functional
             (padding ?? 0).ToTuple());
         var backend = input.Backend;
         var x = input.Contiguous0();
-        var y = Tensor.Zeros([p.N, p.C, p.OH, p.OW], input.Device);
+        var y = Tensor.Uninitialized([p.N, p.C, p.OH, p.OW], input.Device);
         backend.Pool2dForward(p, x, y.Buffer);
         return Tensor.Record(y, name, [input], g =>
         {
-            var gx = Tensor.Zeros([p.N, p.C, p.H, p.W], input.Device);
+            var gx = Tensor.Uninitialized([p.N, p.C, p.H, p.W], input.Device);
             backend.Pool2dBackward(p, x, g.Contiguous0(), gx.Buffer);
             return [gx];
         });

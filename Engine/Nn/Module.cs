@@ -32,7 +32,7 @@ public abstract class Module
     /// <summary>Registers a parameter (a leaf tensor that requires grad) under <paramref name="name"/>; null registers an absent one (bias=False).</summary>
     protected void RegisterParameter(string name, Tensor? value)
     {
-        value?.RequiresGrad_();
+        if (value is not null) TensorScope.Escape(value.RequiresGrad_());
         _parameters.Add((name, value));
     }
 
@@ -102,7 +102,7 @@ public abstract class Module
     {
         for (int i = 0; i < _parameters.Count; i++)
             if (_parameters[i].Value is { } v && !v.Device.Equals(device))
-                _parameters[i] = (_parameters[i].Name, v.Detach().To(device).RequiresGrad_());
+                _parameters[i] = (_parameters[i].Name, TensorScope.Escape(v.Detach().To(device).RequiresGrad_()));
         foreach (var (_, child) in _children) child.To(device);
         return this;
     }

@@ -24,7 +24,8 @@ public static class Metrics
         int count = 0;
         foreach (var (x, y) in data.Epoch())
         {
-            correct = correct + CorrectCount(net.Forward(x), y);
+            using var batch = new TensorScope();
+            correct = batch.Keep(correct + CorrectCount(net.Forward(x), y));
             count += y.Size(0);
         }
         return count == 0 ? 0 : (double)correct.Item() / count;
@@ -37,7 +38,10 @@ public static class Metrics
         using var _ = Tensor.NoGrad();
         var predictions = new List<int>();
         foreach (var (x, _) in data.Epoch())
+        {
+            using var batch = new TensorScope();
             predictions.AddRange(net.Forward(x).Argmax(1).ToArray().Select(p => (int)p));
+        }
         return [.. predictions];
     }
 }

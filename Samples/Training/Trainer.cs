@@ -26,6 +26,8 @@ public sealed class Trainer(Module net, Optimizer optimizer, DataLoader train, D
             int batches = 0;
             foreach (var (x, y) in train.Epoch())
             {
+                // Every activation and gradient of the step goes back to the allocator when the step ends.
+                using var step = new TensorScope();
                 var logits = net.Forward(x);
                 var loss = Functional.CrossEntropy(logits, y);
                 optimizer.ZeroGrad();
@@ -34,8 +36,8 @@ public sealed class Trainer(Module net, Optimizer optimizer, DataLoader train, D
                 using (Tensor.NoGrad())
                 {
                     // Mean loss × batch size, so the epoch's mean weighs the smaller last batch correctly.
-                    lossSum = lossSum + loss * y.Size(0);
-                    correct = correct + Metrics.CorrectCount(logits, y);
+                    lossSum = step.Keep(lossSum + loss * y.Size(0));
+                    correct = step.Keep(correct + Metrics.CorrectCount(logits, y));
                 }
                 examples += y.Size(0);
                 batches++;

@@ -125,7 +125,11 @@ FAMILIES = {  # file name -> groups of (op, attrs, inputs[, grad names]); built 
         (3, 1, 8, 8, 6, 5, 5, (1, 1), (2, 2), True), (2, 6, 7, 7, 16, 5, 5, (1, 1), (0, 0), True),
         (1, 3, 4, 5, 2, 2, 2, (3, 4), (0, 0), True), (2, 2, 5, 6, 3, 3, 1, (2, 1), (0, 1), False),
         (1, 1, 5, 5, 1, 5, 5, (1, 1), (0, 0), True), (1, 2, 9, 7, 2, 4, 2, (2, 2), (2, 1), True),
-        (1, 2, 10, 9, 3, 3, 3, (3, 4), (1, 1), False), (2, 1, 3, 3, 2, 3, 3, (1, 1), (0, 0), False)]]],
+        (1, 2, 10, 9, 3, 3, 3, (3, 4), (1, 1), False), (2, 1, 3, 3, 2, 3, 3, (1, 1), (0, 0), False),
+        # Rows wider than 16 outputs, channel counts off the CPU kernels' 6- and 8-channel tiles, tap counts
+        # off their 4-tap tiles, and more samples than the batch splits into.
+        (2, 3, 6, 35, 7, 3, 4, (1, 1), (1, 2), True), (9, 2, 5, 17, 13, 2, 2, (1, 1), (0, 0), True),
+        (2, 1, 4, 33, 5, 1, 3, (1, 1), (0, 1), False), (3, 18, 4, 4, 9, 3, 3, (1, 1), (1, 1), True)]]],
     "pool2d": lambda: [
         [pool("max_pool2d", *a) for a in POOL_SHAPES],
         [pool("max_pool2d", n, c, h, w, k, s, p, ints(lo, hi, n, c, h, w)) for n, c, h, w, k, s, p, lo, hi in [  # ties

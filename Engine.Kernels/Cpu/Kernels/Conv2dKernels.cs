@@ -101,9 +101,16 @@ internal static unsafe class Conv2dKernels
     /// micro-tile would be padding; then the fold path, whose product has C·KH·KW rows, is cheaper, and this
     /// returns null, as it does when the rewrite does not apply.
     /// </summary>
-    public static Conv2dParams? TransposedForward(Conv2dParams p) =>
-        IsShifted(p) && p.PH < p.KH && p.PW < p.KW && p.C >= 8
-            ? Conv2dParams.Create([1, p.O, p.OH, p.OW], [p.C, p.O, p.KH, p.KW], null, (1, 1), (p.KH - 1 - p.PH, p.KW - 1 - p.PW))
+    public static Conv2dParams? TransposedForward(Conv2dParams p) => p.C >= 8 ? Transposed(p) : null;
+
+    /// <summary>
+    /// The per-sample forward problem whose output is p's gradInput (see <see cref="TransposedForward"/>): input
+    /// gradOut (N, O, OH, OW) padded by (KH − 1 − PH, KW − 1 − PW), weight (C, O, KH, KW); null unless stride 1
+    /// and padding below the kernel size.
+    /// </summary>
+    public static Conv2dParams? Transposed(Conv2dParams p) =>
+        IsShifted(p) && p.PH < p.KH && p.PW < p.KW
+            ? Conv2dParams.Create([p.N, p.O, p.OH, p.OW], [p.C, p.O, p.KH, p.KW], null, (1, 1), (p.KH - 1 - p.PH, p.KW - 1 - p.PW))
             : null;
 
     /// <summary>flipped (C, O, KH, KW)[c, o, kh, kw] = weight (O, C, KH, KW)[o, c, KH − 1 − kh, KW − 1 − kw].</summary>
