@@ -12,7 +12,7 @@ public abstract class Module
     private readonly List<(string Name, Tensor? Value)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
 
-    /// <summary>Computes the layer's output.</summary>
+    /// <summary>Computes the layer's output from <paramref name="input"/> (PyTorch's <c>forward</c>); each layer documents its shapes.</summary>
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>Whether the module is in training mode (PyTorch's <c>training</c>); no layer here behaves differently yet.</summary>
