@@ -79,8 +79,8 @@ public sealed class PublicApiTests
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y])) Emit('+', b[y++]);
-            else Emit('-', a[x++]);
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) Emit('-', a[x++]);
+            else Emit('+', b[y++]);
         }
         return sb.ToString();
     }
