@@ -90,7 +90,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>True when any element is NaN or ±Inf.</summary>
-    public bool HasNonFinite()
+    internal bool HasNonFinite()
     {
         var flags = Uninitialized(_shape, Device);
         Backend.Unary(UnaryOp.NonFinite, Contiguous0(), flags.Buffer, Numel);

@@ -14,7 +14,10 @@ public enum Reduction
 // Log-softmax and the losses, forward and backward side by side.
 public static partial class Functional
 {
-    /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed stably, as <c>F.log_softmax</c>.</summary>
+    /// <summary>
+    /// log(softmax(x)) along <paramref name="dim"/>, computed stably as x − max − log Σ exp(x − max), as
+    /// <c>F.log_softmax</c>; input (*) → output (*), e.g. logits (N, C) with dim 1.
+    /// </summary>
     public static Tensor LogSoftmax(Tensor input, int dim)
     {
         dim = Tensor.NormalizeDim(dim, input.Dim);
@@ -69,7 +72,10 @@ public static partial class Functional
             ? NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction)
             : NllLoss(LogSoftmax(logits, 1), target, reduction);
 
-    /// <summary>Squared error Σ(x − y)² or its mean, as <c>F.mse_loss</c>; input and target have the same shape.</summary>
+    /// <summary>
+    /// Squared error Σ(input − target)² or its mean over all elements, as <c>F.mse_loss</c>: input and target of
+    /// one shape (*), result a scalar (shape []).
+    /// </summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         if (!input.Shape.Equals(target.Shape))
