@@ -23,6 +23,7 @@ var optimizer = new Adam(net.Parameters(), lr: 1e-3);
 int step = 0;
 foreach (var (images, labels) in new DataLoader(data.Train, batchSize: 128, shuffle: true, device: device).Epoch().Take(steps))
 {
+    using var scope = new TensorScope();                               // the step's tensors return to the allocator at its end
     var loss = Functional.CrossEntropy(net.Forward(images), labels);   // images (128, 1, 28, 28), labels (128)
     optimizer.ZeroGrad();
     loss.Backward();
