@@ -53,7 +53,7 @@ public sealed partial class Tensor
     // Leaves keep their own copy, so later in-place accumulation never writes into another tensor's memory.
     private static void AccumulateGrad(Tensor leaf, Tensor g)
     {
-        if (leaf.Grad is null) leaf.Grad = TensorScope.Escape(g.Clone());
+        if (leaf.Grad is null) leaf.Grad = g.Clone();
         else leaf.Backend.Binary(BinaryOp.Add, leaf.Grad.Layout, g.Layout, leaf.Grad.Layout);
     }
 

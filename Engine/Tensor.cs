@@ -12,6 +12,7 @@ public sealed partial class Tensor
 {
     private readonly int[] _shape, _strides;
     private bool _requiresGrad;
+    private Tensor? _grad;
 
     internal Tensor(DeviceBuffer buffer, int[] shape, int[] strides, int offset, Device device)
     {
@@ -76,8 +77,15 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>; null until then or after ZeroGrad.</summary>
-    public Tensor? Grad { get; set; }
+    /// <summary>
+    /// The accumulated gradient of a leaf after <see cref="Backward"/>; null until then or after ZeroGrad. A
+    /// gradient lives as long as its tensor, so one assigned here is taken out of any <see cref="TensorScope"/>.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set => _grad = value is null ? null : TensorScope.Escape(value);
+    }
 
     /// <summary>The recorded operation that produced this tensor, or null for a leaf.</summary>
     internal Node? GradFn { get; private set; }
