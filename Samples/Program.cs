@@ -75,13 +75,12 @@ public static class Program
         {
             Description = "Train d2l's hand-written Conv2D (corr2d + scalar bias) instead of nn.Conv2d",
         };
+        var learnKernelAnomaly = DetectAnomalyOption();
         var learnKernel = WithDevice("learn-kernel", "Learn the edge kernel from X and Y by gradient descent (6.2.4)",
             (parseResult, device) => LearnKernelCommand.Run(output, device, parseResult.GetValue(lrOption),
-                parseResult.GetValue(iterationsOption), parseResult.GetValue(seedOption), parseResult.GetValue(biasOption)));
-        learnKernel.Add(lrOption);
-        learnKernel.Add(iterationsOption);
-        learnKernel.Add(seedOption);
-        learnKernel.Add(biasOption);
+                parseResult.GetValue(iterationsOption), parseResult.GetValue(seedOption), parseResult.GetValue(biasOption),
+                parseResult.GetValue(learnKernelAnomaly)));
+        foreach (var option in new Option[] { lrOption, iterationsOption, seedOption, biasOption, learnKernelAnomaly }) learnKernel.Add(option);
         root.Add(learnKernel);
 
         root.Add(WithDevice("padding-stride", "Output shapes of convolutions with padding and stride (6.3)",
@@ -120,10 +119,12 @@ public static class Program
         var outFolder = new Option<string?>("--out") { Description = "Run folder for the checkpoint, history.csv and curves.svg [default: runs/<variant>-<yyyyMMdd-HHmmss>]" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights (as torch.manual_seed) and of the shuffling [default: 0]" };
         var resume = new Option<string?>("--resume") { Description = "Continue a run: its folder, model.safetensors or optimizer.safetensors" };
+        var detectAnomaly = DetectAnomalyOption();
         var command = withDevice("lenet", "Train LeNet on Fashion-MNIST (6.6): one line per epoch, checkpoints, history.csv, curves.svg",
             (r, device) => LeNetCommand.Run(output, device, new LeNetOptions(r.GetValue(variant), r.GetValue(epochs),
-                r.GetValue(batchSize), r.GetValue(lr), r.GetValue(data), r.GetValue(outFolder), r.GetValue(seed), r.GetValue(resume))));
-        foreach (var option in new Option[] { variant, epochs, batchSize, lr, data, outFolder, seed, resume }) command.Add(option);
+                r.GetValue(batchSize), r.GetValue(lr), r.GetValue(data), r.GetValue(outFolder), r.GetValue(seed), r.GetValue(resume),
+                r.GetValue(detectAnomaly))));
+        foreach (var option in new Option[] { variant, epochs, batchSize, lr, data, outFolder, seed, resume, detectAnomaly }) command.Add(option);
         return command;
     }
 
@@ -150,6 +151,11 @@ public static class Program
         command.Add(data);
         return command;
     }
+
+    private static Option<bool> DetectAnomalyOption() => new("--detect-anomaly")
+    {
+        Description = "Check every op's forward and backward outputs for NaN and Inf, stopping at the first with the op's name (slower)",
+    };
 
     private static Option<string?> DataOption() => new("--data")
     {

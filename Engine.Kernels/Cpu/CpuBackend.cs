@@ -25,7 +25,7 @@ public sealed partial class CpuBackend : IBackend
     internal static int Threads => Environment.ProcessorCount;
 
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length) => new CpuBuffer(this, length);
+    public DeviceBuffer Allocate(int length) => ReportingOutOfMemory(length, () => new CpuBuffer(this, length));
 
     /// <inheritdoc/>
     public void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0) =>
@@ -45,7 +45,7 @@ public sealed partial class CpuBackend : IBackend
     internal static float[] Data(DeviceBuffer buffer) =>
         buffer is CpuBuffer cpu
             ? cpu.Data
-            : throw new ConvEngineException($"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and cpu");
+            : throw new ConvEngineException(DeviceErrors.Mismatch(buffer.Backend.Name, "cpu"));
 
     /// <summary><see cref="Data"/> for an optional buffer.</summary>
     internal static float[]? DataOrNull(DeviceBuffer? buffer) => buffer is null ? null : Data(buffer);

@@ -39,7 +39,7 @@ public static partial class Functional
     /// <returns>a scalar</returns>
     public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        Tensor.CheckSameDevice(logProbs.Device, target);
+        Tensor.CheckSameDevice(logProbs, target);
         if (logProbs.Dim != 2) throw new ConvEngineException($"nll_loss expects a 2-D input (N, C), but got input of size {logProbs.Shape}");
         int rows = logProbs.Size(0), cols = logProbs.Size(1);
         if (target.Dim != 1 || target.Size(0) != rows)
@@ -74,7 +74,7 @@ public static partial class Functional
     {
         if (!input.Shape.Equals(target.Shape))
             throw new ConvEngineException($"mse_loss expects input and target of the same size, but got input of size {input.Shape} and target of size {target.Shape}");
-        Tensor.CheckSameDevice(input.Device, target);
+        Tensor.CheckSameDevice(input, target);
         Tensor diff, loss;
         using (Tensor.NoGrad())
         {

@@ -7,12 +7,18 @@ namespace ConvEngine.Samples.Training;
 
 /// <summary>
 /// d2l's <c>train_ch6</c> loop for a classifier: per epoch, one pass of minibatch steps (forward, cross-entropy,
-/// backward, optimizer step), then test accuracy. The loss and correct-prediction sums stay on the device and are
-/// read once per epoch, so a step never waits for the host.
+/// backward, optimizer step), then test accuracy. The loss and correct-prediction sums stay on the device; the loss
+/// sum is read every <see cref="DivergenceCheckSteps"/> steps to stop a diverging run, so steps rarely wait for the host.
 /// </summary>
 public sealed class Trainer(Module net, Optimizer optimizer, DataLoader train, DataLoader test)
 {
-    /// <summary>Trains one epoch while <paramref name="display"/> shows it, evaluates, and returns the epoch's numbers.</summary>
+    /// <summary>Steps between reads of the loss sum that stop a diverging run (one host read per this many steps).</summary>
+    public const int DivergenceCheckSteps = 10;
+
+    /// <summary>
+    /// Trains one epoch while <paramref name="display"/> shows it, evaluates, and returns the epoch's numbers.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">when the loss or a weight stops being finite.</exception>
     public EpochResult RunEpoch(int epoch, ITrainingDisplay display)
     {
         var device = train.Device;
@@ -39,13 +45,23 @@ public sealed class Trainer(Module net, Optimizer optimizer, DataLoader train, D
                 }
                 examples += y.Size(0);
                 batches++;
+                // A NaN or Inf loss stays in the sum: one read every few steps finds it.
+                if (batches % DivergenceCheckSteps == 0 && lossSum.Item() is var sum && !float.IsFinite(sum))
+                    throw new TrainingDivergedException(epoch, batches, train.Count, $"the loss became {NonFinite(sum)}");
                 report(batches, examples, clock.Elapsed.TotalSeconds, () => lossSum.Item() / examples);
             }
             // The reads wait for queued device work, so the time covers every step's arithmetic.
             (totalLoss, totalCorrect) = (lossSum.Item(), correct.Item());
             seconds = clock.Elapsed.TotalSeconds;
+            if (!double.IsFinite(totalLoss))
+                throw new TrainingDivergedException(epoch, batches, train.Count, $"the loss became {NonFinite(totalLoss)}");
+            // The last step can break the weights with a finite loss; such weights must not become a checkpoint.
+            if (net.Parameters().FirstOrDefault(p => p.HasNonFinite()) is not null)
+                throw new TrainingDivergedException(epoch, batches, train.Count, "the weights became nan or inf");
         });
         double testAcc = Metrics.Accuracy(net, test);
         return new EpochResult(epoch, totalLoss / examples, totalCorrect / examples, testAcc, seconds, examples / seconds);
     }
+
+    private static string NonFinite(double value) => double.IsNaN(value) ? "nan" : "inf";
 }

@@ -22,16 +22,19 @@ internal sealed class ClHandle : SafeHandle
 {
     private readonly ClObject _kind;
     private readonly long _bytes;
+    private readonly Action? _released;
 
     /// <summary>Takes ownership of <paramref name="handle"/>, which must be valid.</summary>
     /// <param name="handle">the object, as returned by its clCreate* call</param>
     /// <param name="kind">which clRelease* frees it</param>
     /// <param name="bytes">for buffers, their size (reported to the GC as memory pressure); else 0</param>
-    public ClHandle(nint handle, ClObject kind, long bytes = 0) : base(0, ownsHandle: true)
+    /// <param name="released">called once the object is released (a buffer's backend counts the bytes it holds)</param>
+    public ClHandle(nint handle, ClObject kind, long bytes = 0, Action? released = null) : base(0, ownsHandle: true)
     {
         SetHandle(handle);
         _kind = kind;
         _bytes = bytes;
+        _released = released;
         if (bytes > 0) GC.AddMemoryPressure(bytes);
     }
 
@@ -53,6 +56,7 @@ internal sealed class ClHandle : SafeHandle
             ClObject.Program => ClApi.clReleaseProgram(handle),
             _ => ClApi.clReleaseKernel(handle),
         };
+        _released?.Invoke();
         return status == ClStatus.Success;
     }
 }
