@@ -102,7 +102,7 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
-        if (AnomalyMode.Enabled) AnomalyMode.CheckForward(name, result, inputs);
+        if (AnomalyMode.Enabled) AnomalyMode.CheckForward(name, result);
         if (!GradMode.IsEnabled) return result;
         foreach (var input in inputs)
         {

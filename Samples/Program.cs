@@ -8,7 +8,8 @@ namespace ConvEngine.Samples;
 /// The command line: <c>convengine-samples &lt;command&gt; [--device cpu|opencl|cuda|auto]</c>, one command per
 /// d2l example in <see cref="Commands"/>, plus LeNet's training, evaluation and prediction. Parse errors (an unknown command or option, a malformed value) print
 /// the error and the usage and exit 1; a <see cref="ConvEngineException"/> (an unavailable device, an invalid
-/// option value) prints one <c>error: …</c> line to stderr and exits 1.
+/// option value, a bad file, a diverging run) prints one <c>error: …</c> line to stderr and exits 1; any other
+/// exception is a bug, and prints one <c>error: unexpected …</c> line and exits 2.
 /// </summary>
 public static class Program
 {
@@ -45,6 +46,12 @@ public static class Program
                 {
                     error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
                     return 1;
+                }
+                catch (Exception e)
+                {
+                    // Not one of ConvEngine's own errors, so a bug: still one line, never a stack trace, and its own exit code.
+                    error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (a bug in ConvEngine; please report it with the command line)");
+                    return 2;
                 }
             });
             return command;

@@ -15,6 +15,14 @@ public static class AnomalyMode
     // Ops that run inside a backward function belong to that function's check, not to a forward pass of their own.
     [ThreadStatic] private static int _backwardDepth;
 
+    // Ops that only move elements (views, copies, device transfers): a NaN in their output was already in their
+    // input, so the op that computed it (or the input data) is to blame, not these.
+    private static readonly HashSet<string> MovesOnly =
+    [
+        "ViewBackward0", "TBackward0", "TransposeBackward0", "ExpandBackward0", "SliceBackward0", "SelectBackward0",
+        "SqueezeBackward1", "UnsqueezeBackward0", "CloneBackward0", "ToCopyBackward0",
+    ];
+
     /// <summary>Turns the checks on or off for the whole process (PyTorch's <c>torch.autograd.set_detect_anomaly</c>).</summary>
     public static bool Enabled { get; set; }
 
@@ -38,13 +46,11 @@ public static class AnomalyMode
 
     /// <summary>
     /// The forward check of the op recorded as <paramref name="gradFnName"/>: its output <paramref name="result"/>.
-    /// Views compute nothing (they share an input's memory) and are not checked.
+    /// Ops that only move elements are not checked.
     /// </summary>
-    internal static void CheckForward(string gradFnName, Tensor result, Tensor[] inputs)
+    internal static void CheckForward(string gradFnName, Tensor result)
     {
-        if (!Enabled || _backwardDepth > 0) return;
-        foreach (var input in inputs)
-            if (ReferenceEquals(input.Buffer, result.Buffer)) return;
+        if (!Enabled || _backwardDepth > 0 || MovesOnly.Contains(gradFnName)) return;
         if (NonFiniteKind(result) is { } kind)
             throw new ConvEngineException($"Function '{ForwardName(gradFnName)}' returned {kind} values in its 0th output in the forward pass.");
     }

@@ -85,6 +85,14 @@ public static class LeNetCommand
                 throw new ConvEngineException($"{Path.Combine(resume.Folder, Checkpoint.OptimizerFile)}: {e.Message}", e);
             }
         }
+        try
+        {
+            Directory.CreateDirectory(folder); // now, rather than after an epoch of training
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConvEngineException($"--out {folder}: cannot create the run folder: {e.Message}", e);
+        }
         var train = new DataLoader(data.Train, run.BatchSize, shuffle: true, seed: run.Seed, device: device);
         // Each epoch draws the next order from the seeded stream: skipping the trained epochs' draws makes a
         // resumed run see the batches the uninterrupted one would have.
