@@ -285,6 +285,7 @@ public sealed class ErrorMessageTests(string device) : BackendFixture(device)
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([-1f, 1f])), "Target -1 is out of bounds.");
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([1f, 1f, 1f])), "Expected input batch_size (2) to match target batch_size (3).");
         AssertThrows(() => F.NllLoss(Z(2, 10), T([1f, 10f])), "Target 10 is out of bounds.");
+        AssertThrows(() => F.CrossEntropy(Z(2), T([0f])), "size mismatch (got input: [2], target: [1])"); // F.cross_entropy(z(2), torch.tensor([0]))
         // Labels are floats here (PyTorch's are integers): a fraction or NaN is no class either.
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([1.5f, 1f])), "Target 1.5 is out of bounds.");
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([float.NaN, 1f])), "Target NaN is out of bounds.");

@@ -16,7 +16,7 @@ public static partial class Functional
         if (weight.Dim != 2) throw new ConvEngineException($"linear expects a 2-D weight, but got weight of size {weight.Shape}");
         if (input.Dim == 0) throw new ConvEngineException("linear expects an input of at least 1 dimension, but got a scalar");
         int inFeatures = weight.Size(1), outFeatures = weight.Size(0);
-        int rows = input.Numel / Math.Max(1, input.Size(-1));
+        int rows = Shapes.Numel(input.ShapeArray.AsSpan(0, input.Dim - 1)); // every leading dimension, even when In is 0
         if (input.Size(-1) != inFeatures)
             throw new ConvEngineException(
                 $"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.Size(-1)} and {inFeatures}x{outFeatures})");

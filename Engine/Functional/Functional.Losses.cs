@@ -18,7 +18,8 @@ public static partial class Functional
     public static Tensor LogSoftmax(Tensor input, int dim)
     {
         dim = Tensor.NormalizeDim(dim, input.Dim);
-        var p = ReduceParams.AroundDim(input.ShapeArray, dim);
+        // A 0-d tensor is one element along its one dimension, as in PyTorch.
+        var p = input.Dim == 0 ? new ReduceParams(1, 1, 1) : ReduceParams.AroundDim(input.ShapeArray, dim);
         var backend = input.Backend;
         var y = Tensor.Zeros(input.ShapeArray, input.Device);
         backend.LogSoftmax(p, input.Contiguous0(), y.Buffer);
@@ -64,10 +65,13 @@ public static partial class Functional
     /// <param name="target">(N) class indices in [0, C), as floats</param>
     /// <param name="reduction">mean (default) or sum over the batch</param>
     /// <returns>a scalar</returns>
-    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean) =>
-        logits.Dim == 1 // unbatched: logits (C) and a 0-d target
-            ? NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction)
-            : NllLoss(LogSoftmax(logits, 1), target, reduction);
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        if (logits.Dim != 1) return NllLoss(LogSoftmax(logits, 1), target, reduction);
+        // Unbatched: logits (C) and a 0-d target (class probabilities, PyTorch's other reading of a 1-D target, are not supported).
+        if (target.Dim != 0) throw new ConvEngineException($"size mismatch (got input: {logits.Shape}, target: {target.Shape})");
+        return NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction);
+    }
 
     /// <summary>Squared error Σ(x − y)² or its mean, as <c>F.mse_loss</c>; input and target have the same shape.</summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
