@@ -25,6 +25,7 @@ public partial class LeNetTrainingTests
     [TestCase("lenet --variant lenet5 --data {data}", "--variant must be one of d2l, relu, classic, but got 'lenet5'")]
     [TestCase("lenet --seed -1 --data {data}", "--seed must not be negative, but got -1")]
     [TestCase("lenet --data {data} --epochs 1 --out {run}/model.safetensors", "--out {run}/model.safetensors: cannot create the run folder")]
+    [TestCase("lenet --data {data} --epochs 1 --out ", "--out must name a folder, but got an empty string")]
     [TestCase("evaluate --checkpoint {bad}/truncated.safetensors --data {data}", "{bad}/truncated.safetensors: invalid safetensors file: ")]
     [TestCase("evaluate --checkpoint {bad}/huge-header.safetensors --data {data}", "{bad}/huge-header.safetensors: invalid safetensors file: header length")]
     [TestCase("predict --checkpoint {bad}/text.safetensors --index 0 --data {data}", "{bad}/text.safetensors: invalid safetensors file: ")]

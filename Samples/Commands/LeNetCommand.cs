@@ -19,7 +19,7 @@ public sealed record LeNetOptions(
 /// (<c>epoch 3 loss 0.385 train acc 0.862 test acc 0.865 time 3.95 s 15190 ex/s</c>, the time counting the
 /// training steps only) and, on a terminal, a live progress bar. After every epoch the run folder gets the model,
 /// the optimizer state, <c>history.csv</c> and <c>curves.svg</c>; <c>--resume</c> continues such a folder up to
-/// <c>--epochs</c> in total, with the settings it was started with. A run whose loss or weights stop being finite
+/// <c>--epochs</c> in total, with the settings it was started with. A run that diverges (see <see cref="Trainer"/>)
 /// stops with a <see cref="ConvEngineException"/> saying so; the folder keeps the last good epoch's checkpoint.
 /// </summary>
 public static class LeNetCommand
@@ -134,6 +134,7 @@ public static class LeNetCommand
         if (o.Lr is { } lr && !(lr > 0 && float.IsFinite(lr)))
             throw new ConvEngineException($"--lr must be positive and finite, but got {lr.ToString(CultureInfo.InvariantCulture)}");
         if (o.Seed < 0) throw new ConvEngineException($"--seed must not be negative, but got {o.Seed}");
+        if (o.Out is { } folder && string.IsNullOrWhiteSpace(folder)) throw new ConvEngineException("--out must name a folder, but got an empty string");
     }
 
     // A resumed run keeps the settings it started with; a different explicit value would silently change the run.

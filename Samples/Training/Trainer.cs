@@ -64,7 +64,7 @@ public sealed class Trainer(Module net, Optimizer optimizer, DataLoader train, D
             seconds = clock.Elapsed.TotalSeconds;
             CheckLoss(totalLoss, examples, classes, epoch, batches);
             // The last step can break the weights with a finite loss; such weights must not become a checkpoint.
-            if (net.Parameters().FirstOrDefault(p => p.HasNonFinite()) is not null)
+            if (net.Parameters().Any(p => p.HasNonFinite()))
                 throw new TrainingDivergedException(epoch, batches, train.Count, "the weights became nan or inf");
         });
         double testAcc = Metrics.Accuracy(net, test);
