@@ -109,7 +109,7 @@ public sealed partial class Tensor
 
     private static Tensor Broadcasting(BinaryOp op, Tensor a, Tensor b)
     {
-        CheckSameDevice(a.Device, b);
+        CheckSameDevice(a, b);
         var shape = BroadcastShapes(a._shape, b._shape);
         var y = Uninitialized(shape, a.Device);
         a.Backend.Binary(op, BroadcastTo(a, shape).Layout, BroadcastTo(b, shape).Layout, y.Layout);
@@ -126,8 +126,9 @@ public sealed partial class Tensor
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
             if (da != db && da != 1 && db != 1)
-                throw new ConvEngineException(
-                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}");
+                throw new ConvEngineException( // PyTorch's text, then both shapes
+                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}"
+                    + $" (a has shape {Shapes.Format(a)}, b has shape {Shapes.Format(b)})");
             shape[i] = da == 1 ? db : da;
         }
         return shape;

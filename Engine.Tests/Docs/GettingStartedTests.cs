@@ -185,7 +185,7 @@ public sealed class GettingStartedTests
         var device = Device.For(opencl.Devices[0]);
         var e = Assert.Throws<ConvEngineException>(() => _ = Tensor.Ones(2).To(device) + Tensor.Ones(2));
         Assert.That(e!.Message, Is.EqualTo(
-            $"Expected all tensors to be on the same device, but found at least two devices, cpu and {device.Name}!"));
+            $"Expected all tensors to be on the same device, but found at least two devices, {device.Name} and cpu!"));
     }
 }
 
