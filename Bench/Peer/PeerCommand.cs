@@ -29,8 +29,11 @@ internal static class PeerCommand
             switch (args[i])
             {
                 case "--short": quick = true; break;
-                case "--accelerator" when i + 1 < args.Length: wanted.Add(args[++i]); break;
-                case "--torch-ops" when i + 1 < args.Length: torchOps = args[++i]; break;
+                case "--accelerator" or "--torch-ops" when i + 1 == args.Length:
+                    Console.Error.WriteLine($"error: {args[i]} needs a value; {Usage}");
+                    return 2;
+                case "--accelerator": wanted.Add(args[++i]); break;
+                case "--torch-ops": torchOps = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"error: unexpected argument '{args[i]}'; {Usage}");
                     return 2;
@@ -63,7 +66,7 @@ internal static class PeerCommand
         var rows = table.Rows();
         Console.WriteLine($"ConvEngine benchmarks, {DateTime.Now:yyyy-MM-dd}: {Machine.Describe()}.");
         Console.WriteLine($"Peers: PyTorch {torch?.Version ?? "(absent)"} CPU and {(OpenBlas.UnavailableReason is null ? OpenBlas.Config : "OpenBLAS (absent)")}, "
-            + $"both {threads} threads. Times are medians ({(quick ? "short job: 1 warm-up, 3 iterations" : "5 warm-ups, 15 iterations")}; PyTorch: 30 runs).");
+            + $"both {threads} threads. Times are medians ({(quick ? "short job: 1 warm-up, 3 iterations" : "3 warm-ups, 10 iterations")}; PyTorch: 30 runs).");
         Console.WriteLine();
         Console.Write(PeerTable.Markdown(rows));
         Console.WriteLine();
@@ -76,7 +79,7 @@ internal static class PeerCommand
     private static IConfig Config(bool quick, ProgressLogger logger, HashSet<string> accelerators)
     {
         var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1)
-            .WithWarmupCount(quick ? 1 : 5).WithIterationCount(quick ? 3 : 15)
+            .WithWarmupCount(quick ? 1 : 3).WithIterationCount(quick ? 3 : 10)
             .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 100 : 250));
         return ManualConfig.CreateEmpty()
             .AddJob(job)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using BenchmarkDotNet.Loggers;
 
 namespace ConvEngine.Bench.Peer;
@@ -6,7 +7,7 @@ namespace ConvEngine.Bench.Peer;
 /// BenchmarkDotNet's log for the peer run: everything to a file, and one progress line per benchmark case to
 /// standard error, so standard output carries only the table.
 /// </summary>
-internal sealed class ProgressLogger(string path) : ILogger, IDisposable
+internal sealed partial class ProgressLogger(string path) : ILogger, IDisposable
 {
     private readonly StreamWriter _file = new(path);
     private int _cases;
@@ -27,9 +28,9 @@ internal sealed class ProgressLogger(string path) : ILogger, IDisposable
     public void WriteLine(LogKind logKind, string text)
     {
         _file.WriteLine(text);
-        // BenchmarkDotNet announces each case as "// Benchmark: Class.Method: Job [Param=value, ...]".
-        if (text.StartsWith("// Benchmark: ", StringComparison.Ordinal))
-            Console.Error.WriteLine($"  [{++_cases}] {text["// Benchmark: ".Length..]}");
+        // BenchmarkDotNet announces each case as "// Benchmark: Class.Method: Job(settings) [Param=value, ...]".
+        if (Announcement().Match(text) is { Success: true } m)
+            Console.Error.WriteLine($"  [{++_cases}] {m.Groups["method"].Value} {m.Groups["parameters"].Value}");
         else if (logKind == LogKind.Error)
             Console.Error.WriteLine($"  {text}");
     }
@@ -39,4 +40,7 @@ internal sealed class ProgressLogger(string path) : ILogger, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _file.Dispose();
+
+    [GeneratedRegex(@"^// Benchmark: (?<method>[^:]+): .*?(?<parameters>\[[^\]]*\])?$")]
+    private static partial Regex Announcement();
 }
