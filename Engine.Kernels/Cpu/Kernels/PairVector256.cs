@@ -20,7 +20,7 @@ internal readonly unsafe struct PairVector256(Vector256<float> v) : IPairVector<
     public static PairVector256 Zero => new(Vector256<float>.Zero);
 
     /// <inheritdoc/>
-    public static PairVector256 Four => new(Vector256.Create(4f));
+    public static PairVector256 Quarter => new(Vector256.Create(0.25f));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,7 +80,7 @@ internal readonly unsafe struct PairVector256(Vector256<float> v) : IPairVector<
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static PairVector256 operator /(PairVector256 a, PairVector256 b) => new(a._v / b._v);
+    public static PairVector256 operator *(PairVector256 a, PairVector256 b) => new(a._v * b._v);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,7 +21,7 @@ internal readonly unsafe struct PairVector512(Vector512<float> v) : IPairVector<
     public static PairVector512 Zero => new(Vector512<float>.Zero);
 
     /// <inheritdoc/>
-    public static PairVector512 Four => new(Vector512.Create(4f));
+    public static PairVector512 Quarter => new(Vector512.Create(0.25f));
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -81,7 +81,7 @@ internal readonly unsafe struct PairVector512(Vector512<float> v) : IPairVector<
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static PairVector512 operator /(PairVector512 a, PairVector512 b) => new(a._v / b._v);
+    public static PairVector512 operator *(PairVector512 a, PairVector512 b) => new(a._v * b._v);
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
