@@ -4,61 +4,56 @@ using ConvEngine.Kernels;
 namespace ConvEngine.Bench;
 
 /// <summary>
-/// Conv2d forward, backward-input and backward-weight through the backend contract at LeNet's two layer
-/// shapes (batch 256). Each call ends with Synchronize so asynchronous devices are timed to completion.
+/// Conv2d forward, backward-input and backward-weight through the backend contract at LeNet's two layer shapes
+/// (batch 256) and a ResNet-like one (<see cref="Conv2dShapes"/>). Each pass does 2·N·O·OH·OW·C·KH·KW flops.
 /// </summary>
-public class Conv2dBenchmarks
+public class Conv2dBenchmarks : AcceleratorBenchmark, IHasWork
 {
     private DeviceBuffer _x = null!, _w = null!, _b = null!, _y = null!, _gx = null!, _gw = null!, _gb = null!;
     private Conv2dParams _p = null!;
 
-    [ParamsSource(nameof(Accelerators))]
-    public Accelerator Accelerator { get; set; } = null!;
-
-    public static IEnumerable<Accelerator> Accelerators() => Accelerator.All();
-
-    /// <summary>(name, input N×C×H×W, out channels, kernel, padding).</summary>
-    [Params("lenet1 256x1x28x28 6x5x5 p2", "lenet2 256x6x14x14 16x5x5")]
+    /// <summary>The shape's name (see <see cref="Conv2dShapes.Create"/>).</summary>
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
 
+    /// <summary>The values of <see cref="Shape"/>.</summary>
+    public static IEnumerable<string> Shapes() => Conv2dShapes.Names;
+
+    /// <summary>Random input, weight, bias and output gradient on the device.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        _p = Shape.StartsWith("lenet1")
-            ? Conv2dParams.Create([256, 1, 28, 28], [6, 1, 5, 5], [6], (1, 1), (2, 2))
-            : Conv2dParams.Create([256, 6, 14, 14], [16, 6, 5, 5], [16], (1, 1), (0, 0));
-        var backend = Accelerator.Backend;
+        _p = Conv2dShapes.Create(Shape);
         var rng = new Generator(0);
-        DeviceBuffer Random(int n)
-        {
-            var data = new float[n];
-            rng.FillUniform(data, -1f, 1f);
-            var buffer = backend.Allocate(n);
-            backend.Upload(data, buffer);
-            return buffer;
-        }
-        (_x, _w, _b, _y) = (Random(_p.InputSize), Random(_p.WeightSize), Random(_p.O), Random(_p.OutputSize));
-        (_gx, _gw, _gb) = (backend.Allocate(_p.InputSize), backend.Allocate(_p.WeightSize), backend.Allocate(_p.O));
+        (_x, _w, _b, _y) = (DeviceBuffers.Uniform(Backend, rng, _p.InputSize), DeviceBuffers.Uniform(Backend, rng, _p.WeightSize),
+            DeviceBuffers.Uniform(Backend, rng, _p.O), DeviceBuffers.Uniform(Backend, rng, _p.OutputSize));
+        (_gx, _gw, _gb) = (Backend.Allocate(_p.InputSize), Backend.Allocate(_p.WeightSize), Backend.Allocate(_p.O));
     }
 
+    /// <summary>output = input ⋆ weight + bias.</summary>
     [Benchmark]
     public void Forward()
     {
-        Accelerator.Backend.Conv2dForward(_p, _x, _w, _b, _y);
-        Accelerator.Backend.Synchronize();
+        Backend.Conv2dForward(_p, _x, _w, _b, _y);
+        Synchronize();
     }
 
+    /// <summary>gradInput from gradOutput and weight.</summary>
     [Benchmark]
     public void BackwardInput()
     {
-        Accelerator.Backend.Conv2dBackwardInput(_p, _y, _w, _gx);
-        Accelerator.Backend.Synchronize();
+        Backend.Conv2dBackwardInput(_p, _y, _w, _gx);
+        Synchronize();
     }
 
+    /// <summary>gradWeight and gradBias from input and gradOutput.</summary>
     [Benchmark]
     public void BackwardWeight()
     {
-        Accelerator.Backend.Conv2dBackwardWeight(_p, _x, _y, _gw, _gb);
-        Accelerator.Backend.Synchronize();
+        Backend.Conv2dBackwardWeight(_p, _x, _y, _gw, _gb);
+        Synchronize();
     }
+
+    /// <inheritdoc/>
+    public Work WorkOf(string method) => Work.Flops(2 * Conv2dShapes.MultiplyAdds(Conv2dShapes.Create(Shape)));
 }

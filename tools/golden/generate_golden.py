@@ -1,6 +1,6 @@
 """Generate ConvEngine's golden operator cases from PyTorch.
 
-Writes one JSON Lines file per op family (corr2d, conv2d, pool2d, linear, matmul,
+Writes one JSON Lines file per op family (corr2d, conv2d, pool2d, pool2d_pairs, linear, matmul,
 activations, log_softmax, losses, lenet) into Engine.Tests/Golden/cases/, in the format
 of FORMAT.md: inputs drawn in float32 (so the float32 engine sees exactly the same
 values), everything computed in float64, gradients by autograd. Seeds are fixed, so a
@@ -141,6 +141,12 @@ FAMILIES = {  # file name -> groups of (op, attrs, inputs[, grad names]); built 
             (1, 2, 5, 5, (2, 2), (2, 2), (1, 1)), (2, 1, 6, 7, (3, 3), (1, 1), (1, 1)),
             (1, 2, 4, 6, (2, 3), (2, 1), (1, 1)), (1, 1, 3, 3, (3, 3), (3, 3), (1, 1))]],
         [pool("avg_pool2d", *a) for a in POOL_SHAPES]],
+    # 2x2 stride 2 unpadded, the CPU's vector path: rows of 1 to 32 windows (vector steps of 8 and 16, a masked
+    # rest), odd heights and widths, LeNet's 28x28, and ties
+    "pool2d_pairs": lambda: [[pool(op, n, c, h, w, (2, 2), (2, 2), (0, 0), x) for op in ("max_pool2d", "avg_pool2d")
+                              for n, c, h, w, x in [
+        (1, 1, 2, 2, None), (2, 2, 5, 3, None), (1, 3, 7, 17, None), (1, 2, 28, 28, None), (1, 1, 9, 33, None),
+        (1, 2, 6, 37, None), (1, 1, 4, 64, None), (1, 2, 8, 34, ints(0, 3, 1, 2, 8, 34))]]],
     "linear": lambda: [[("linear", {}, {"input": r(n, i), "weight": r(o, i), "bias": r(o)}) for n, i, o in [
         (1, 1, 1), (2, 3, 4), (4, 5, 2), (3, 8, 1), (1, 6, 5), (5, 16, 10)]]],
     "matmul": lambda: [[("matmul", {}, {"a": r(n, k), "b": r(k, m)}) for n, k, m in [
@@ -156,13 +162,16 @@ FAMILIES = {  # file name -> groups of (op, attrs, inputs[, grad names]); built 
            for s in [(1,), (5,), (3, 4), (2, 3, 4)]] for red in ("sum", "mean")]],
 }
 
+# Families whose ops another family also has: their group numbers carry a name, so ids stay unique across files.
+ID_GROUP = {"pool2d_pairs": "pairs"}
+
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     files = {}
     for name, build in FAMILIES.items():
         torch.manual_seed(zlib.crc32(name.encode()))
-        files[name] = [case(f"{spec[0]}-{g}-{i}", *spec)  # id: op-group-index, group within its file
+        files[name] = [case(f"{spec[0]}-{ID_GROUP.get(name, '')}{g}-{i}", *spec)  # id: op-group-index, group within its file
                        for g, specs in enumerate(build()) for i, spec in enumerate(specs)]
     torch.manual_seed(zlib.crc32(b"lenet"))
     files["lenet"] = [lenet_case(f"lenet-{g}-{i}", v, n)

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace ConvEngine.Kernels.Cpu.Kernels;
 
@@ -15,12 +13,12 @@ namespace ConvEngine.Kernels.Cpu.Kernels;
 /// <item>avg: 0 plus the in-image cells in row-major order, divided by KH·KW (padded zeros count in the
 /// divisor; in floor mode no window reaches past the padding, so the divisor is always KH·KW).</item>
 /// </list>
-/// The common 2 × 2, stride-2, unpadded case has a branch-free AVX2 path.
+/// The common 2 × 2, stride-2, unpadded case (LeNet's) has branch-free vector paths (<see cref="PairsPath"/>).
 /// </summary>
 internal static unsafe class Pool2dKernels
 {
-    /// <summary>output (planes, OH, OW) from input (planes, H, W).</summary>
-    public static void Forward(Pool2dParams p, ReadOnlySpan<float> input, Span<float> output)
+    /// <summary>output (planes, OH, OW) from input (planes, H, W); the 2 × 2 stride-2 case on <paramref name="path"/> (the widest this CPU runs when null).</summary>
+    public static void Forward(Pool2dParams p, ReadOnlySpan<float> input, Span<float> output, PairsPath? path = null)
     {
         int inPlane = p.H * p.W, outPlane = p.OH * p.OW, planes = output.Length / outPlane;
         ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, planes * inPlane, nameof(input));
@@ -29,7 +27,7 @@ internal static unsafe class Pool2dKernels
             for (int i = 0; i < planes; i++)
             {
                 float* src = x + (long)i * inPlane, dst = y + (long)i * outPlane;
-                if (IsPairs(p)) Forward2x2(p, src, dst, max);
+                if (IsPairs(p)) Forward2x2(p, src, dst, max, path ?? PairsPaths.Best);
                 else if (max) MaxForward(p, src, dst);
                 else AvgForward(p, src, dst);
             }
@@ -38,9 +36,10 @@ internal static unsafe class Pool2dKernels
     /// <summary>
     /// gradInput (planes, H, W), overwritten, from gradOutput (planes, OH, OW): max sends each window's
     /// gradient to the cell it picked (re-found in <paramref name="input"/>), avg spreads it evenly;
-    /// overlapping windows (stride &lt; kernel) add up.
+    /// overlapping windows (stride &lt; kernel) add up. The 2 × 2 stride-2 case runs on <paramref name="path"/> (the widest this CPU runs when null).
     /// </summary>
-    public static void Backward(Pool2dParams p, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
+    public static void Backward(Pool2dParams p, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradInput,
+        PairsPath? path = null)
     {
         int inPlane = p.H * p.W, outPlane = p.OH * p.OW, planes = gradOutput.Length / outPlane;
         ArgumentOutOfRangeException.ThrowIfLessThan(input.Length, planes * inPlane, nameof(input));
@@ -52,7 +51,7 @@ internal static unsafe class Pool2dKernels
                 float* src = x + (long)i * inPlane, g = gy + (long)i * outPlane, dst = gx + (long)i * inPlane;
                 if (IsPairs(p))
                 {
-                    Backward2x2(p, src, g, dst, max);
+                    Backward2x2(p, src, g, dst, max, path ?? PairsPaths.Best);
                     continue;
                 }
                 new Span<float>(dst, inPlane).Clear();
@@ -129,118 +128,37 @@ internal static unsafe class Pool2dKernels
     /// <summary>
     /// 2 × 2 windows, stride 2, no padding: window (oh, ow) is cells a, b (row 2·oh, columns 2·ow, 2·ow + 1)
     /// and c, d (row 2·oh + 1). Max starts from a, which equals starting from −∞ (a wins unless it is −∞).
-    /// With AVX2, 8 windows per step and a masked step for the rest of the row, all branch-free (scalar
-    /// compares on random data mispredict often enough to cost more than the vector work).
+    /// One output row at a time, on the vector path's row kernel.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Forward2x2(Pool2dParams p, float* x, float* y, bool max)
+    private static void Forward2x2(Pool2dParams p, float* x, float* y, bool max, PairsPath path)
     {
         for (int oh = 0; oh < p.OH; oh++, y += p.OW)
         {
             float* top = x + 2 * oh * p.W, bottom = top + p.W;
-            if (Avx2.IsSupported)
+            switch (path)
             {
-                for (int ow = 0; ow < p.OW; ow += 8)
-                {
-                    int n = Math.Min(8, p.OW - ow);
-                    var (a, b) = Deinterleave(top + 2 * ow, 2 * n);
-                    var (c, d) = Deinterleave(bottom + 2 * ow, 2 * n);
-                    Vector256<float> r;
-                    if (max)
-                    {
-                        r = Vector256.ConditionalSelect(Wins(b, a), b, a);
-                        r = Vector256.ConditionalSelect(Wins(c, r), c, r);
-                        r = Vector256.ConditionalSelect(Wins(d, r), d, r);
-                    }
-                    else
-                    {
-                        r = (Vector256<float>.Zero + a + b + c + d) / Vector256.Create(4f);
-                    }
-                    Store(r, y + ow, n);
-                }
-                continue;
-            }
-            for (int ow = 0; ow < p.OW; ow++)
-            {
-                float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
-                if (max)
-                {
-                    float r = Wins(b, a) ? b : a;
-                    r = Wins(c, r) ? c : r;
-                    y[ow] = Wins(d, r) ? d : r;
-                }
-                else
-                {
-                    y[ow] = (0f + a + b + c + d) / 4f;
-                }
+                case PairsPath.Avx512: Pool2dPairs<PairVector512>.ForwardRow(top, bottom, y, p.OW, max); break;
+                case PairsPath.Avx2: Pool2dPairs<PairVector256>.ForwardRow(top, bottom, y, p.OW, max); break;
+                default: ForwardRow(top, bottom, y, p.OW, max); break;
             }
         }
     }
 
     /// <summary>
     /// Backward of <see cref="Forward2x2"/>: windows are disjoint, so every cell they cover is written once
-    /// (the gradient or zero) and only a trailing odd row or column needs clearing. The gradient is 0 + g,
-    /// as PyTorch adds it into a zeroed gradInput (so −0 arrives as +0 there too).
+    /// (the gradient or zero) and only a trailing odd row or column needs clearing.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Backward2x2(Pool2dParams p, float* x, float* gy, float* gx, bool max)
+    private static void Backward2x2(Pool2dParams p, float* x, float* gy, float* gx, bool max, PairsPath path)
     {
         for (int oh = 0; oh < p.OH; oh++, gy += p.OW)
         {
             float* top = x + 2 * oh * p.W, bottom = top + p.W;
             float* gTop = gx + 2 * oh * p.W, gBottom = gTop + p.W;
-            if (Avx2.IsSupported)
+            switch (path)
             {
-                for (int ow = 0; ow < p.OW; ow += 8)
-                {
-                    int n = Math.Min(8, p.OW - ow);
-                    Vector256<float> zero = Vector256<float>.Zero, g = zero + Load(gy + ow, n);
-                    Vector256<float> ga, gb, gc, gd;
-                    if (max)
-                    {
-                        // The winner is the last cell whose update fired: d if it fired, else c, else b, else a.
-                        var (a, b) = Deinterleave(top + 2 * ow, 2 * n);
-                        var (c, d) = Deinterleave(bottom + 2 * ow, 2 * n);
-                        Vector256<float> pickB = Wins(b, a), r = Vector256.ConditionalSelect(pickB, b, a);
-                        Vector256<float> pickC = Wins(c, r);
-                        r = Vector256.ConditionalSelect(pickC, c, r);
-                        Vector256<float> pickD = Wins(d, r);
-                        gd = pickD & g;
-                        gc = Vector256.AndNot(pickC & g, pickD);
-                        gb = Vector256.AndNot(Vector256.AndNot(pickB & g, pickC), pickD);
-                        ga = Vector256.AndNot(Vector256.AndNot(Vector256.AndNot(g, pickB), pickC), pickD);
-                    }
-                    else
-                    {
-                        ga = gb = gc = gd = zero + Load(gy + ow, n) / Vector256.Create(4f);
-                    }
-                    Interleave(ga, gb, gTop + 2 * ow, 2 * n);
-                    Interleave(gc, gd, gBottom + 2 * ow, 2 * n);
-                }
-            }
-            else
-            {
-                for (int ow = 0; ow < p.OW; ow++)
-                {
-                    float g = 0f + gy[ow], ga, gb, gc, gd;
-                    if (max)
-                    {
-                        float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
-                        int at = Wins(b, a) ? 1 : 0;
-                        float r = at == 1 ? b : a;
-                        if (Wins(c, r)) (at, r) = (2, c);
-                        if (Wins(d, r)) at = 3;
-                        (ga, gb, gc, gd) = (at == 0 ? g : 0f, at == 1 ? g : 0f, at == 2 ? g : 0f, at == 3 ? g : 0f);
-                    }
-                    else
-                    {
-                        ga = gb = gc = gd = 0f + gy[ow] / 4f;
-                    }
-                    gTop[2 * ow] = ga;
-                    gTop[2 * ow + 1] = gb;
-                    gBottom[2 * ow] = gc;
-                    gBottom[2 * ow + 1] = gd;
-                }
+                case PairsPath.Avx512: Pool2dPairs<PairVector512>.BackwardRow(top, bottom, gy, gTop, gBottom, p.OW, max); break;
+                case PairsPath.Avx2: Pool2dPairs<PairVector256>.BackwardRow(top, bottom, gy, gTop, gBottom, p.OW, max); break;
+                default: BackwardRow(top, bottom, gy, gTop, gBottom, p.OW, max); break;
             }
             // An odd width leaves the last column outside every window.
             if ((p.W & 1) != 0)
@@ -253,40 +171,54 @@ internal static unsafe class Pool2dKernels
         if ((p.H & 1) != 0) new Span<float>(gx + (p.H - 1) * p.W, p.W).Clear();
     }
 
-    /// <summary>Lanes [0, count) of a mask.</summary>
-    private static Vector256<float> Lanes(int count) => Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
-
-    /// <summary>src[0 .. count), count ≤ 8, zeros after; masked lanes are not read.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Load(float* src, int count) =>
-        count >= 8 ? Vector256.Load(src) : Avx.MaskLoad(src, Lanes(count));
-
-    /// <summary>dst[0 .. count) = the first count lanes of v (count ≤ 8).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector256<float> v, float* dst, int count)
+    /// <summary>One output row of <paramref name="width"/> 2 × 2 windows over rows <paramref name="top"/> and <paramref name="bottom"/>, one window at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRow(float* top, float* bottom, float* y, int width, bool max)
     {
-        if (count >= 8) Vector256.Store(v, dst);
-        else Avx.MaskStore(dst, Lanes(count), v);
+        for (int ow = 0; ow < width; ow++)
+        {
+            float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+            if (max)
+            {
+                float r = Wins(b, a) ? b : a;
+                r = Wins(c, r) ? c : r;
+                y[ow] = Wins(d, r) ? d : r;
+            }
+            else
+            {
+                y[ow] = (0f + a + b + c + d) / 4f;
+            }
+        }
     }
 
-    /// <summary>count (≤ 16) consecutive floats split into those at even and at odd offsets (zeros past count).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> Even, Vector256<float> Odd) Deinterleave(float* src, int count)
+    /// <summary>
+    /// The gradient of <see cref="ForwardRow"/> into rows <paramref name="gTop"/> and <paramref name="gBottom"/>. The
+    /// gradient is 0 + g, as PyTorch adds it into a zeroed gradInput (so −0 arrives as +0 there too).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRow(float* top, float* bottom, float* gy, float* gTop, float* gBottom, int width, bool max)
     {
-        Vector256<float> lo = Load(src, count), hi = Load(src + 8, count - 8);
-        // Shuffle picks evens (0x88) or odds (0xDD) per 128-bit lane as [lo, lo, hi, hi]; the 64-bit
-        // permute (0, 2, 1, 3) puts the lanes back in order.
-        return (Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0x88).AsDouble(), 0xD8).AsSingle(),
-            Avx2.Permute4x64(Avx.Shuffle(lo, hi, 0xDD).AsDouble(), 0xD8).AsSingle());
-    }
-
-    /// <summary>The inverse of <see cref="Deinterleave"/>: dst[2i] = even[i], dst[2i + 1] = odd[i], for the first count floats.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Interleave(Vector256<float> even, Vector256<float> odd, float* dst, int count)
-    {
-        Vector256<float> e = Avx2.Permute4x64(even.AsDouble(), 0xD8).AsSingle(), o = Avx2.Permute4x64(odd.AsDouble(), 0xD8).AsSingle();
-        Store(Avx.UnpackLow(e, o), dst, count);
-        Store(Avx.UnpackHigh(e, o), dst + 8, count - 8);
+        for (int ow = 0; ow < width; ow++)
+        {
+            float g = 0f + gy[ow], ga, gb, gc, gd;
+            if (max)
+            {
+                float a = top[2 * ow], b = top[2 * ow + 1], c = bottom[2 * ow], d = bottom[2 * ow + 1];
+                int at = Wins(b, a) ? 1 : 0;
+                float r = at == 1 ? b : a;
+                if (Wins(c, r)) (at, r) = (2, c);
+                if (Wins(d, r)) at = 3;
+                (ga, gb, gc, gd) = (at == 0 ? g : 0f, at == 1 ? g : 0f, at == 2 ? g : 0f, at == 3 ? g : 0f);
+            }
+            else
+            {
+                ga = gb = gc = gd = 0f + gy[ow] / 4f;
+            }
+            gTop[2 * ow] = ga;
+            gTop[2 * ow + 1] = gb;
+            gBottom[2 * ow] = gc;
+            gBottom[2 * ow + 1] = gd;
+        }
     }
 
     /// <summary>Index in the plane (row stride <paramref name="width"/>) of the winning cell of rows [h0, h1) × columns [w0, w1).</summary>
@@ -306,10 +238,6 @@ internal static unsafe class Pool2dKernels
 
     /// <summary>PyTorch's max-pool update rule: greater than the best so far, or NaN.</summary>
     private static bool Wins(float value, float best) => value > best || float.IsNaN(value);
-
-    /// <summary><see cref="Wins(float, float)"/> lane by lane, as an all-ones/all-zeros mask.</summary>
-    private static Vector256<float> Wins(Vector256<float> value, Vector256<float> best) =>
-        Vector256.GreaterThan(value, best) | ~Vector256.Equals(value, value);
 
     /// <summary>The in-image extent [start, end) of window <paramref name="o"/> along one axis.</summary>
     private static (int Start, int End) Window(int o, int stride, int pad, int kernel, int size)
