@@ -36,10 +36,11 @@ public class LeNetStepBenchmarks : AcceleratorBenchmark, IHasWork
         _y = Tensor.FromArray(Enumerable.Range(0, Batch).Select(i => (float)(i % 10)).ToArray(), Batch).To(device);
     }
 
-    /// <summary>One step: forward, loss, backward, optimizer update.</summary>
+    /// <summary>One step: forward, loss, backward, optimizer update, its tensors released at the end as the trainer does.</summary>
     [Benchmark]
     public void TrainStep()
     {
+        using var step = new TensorScope();
         var loss = Functional.CrossEntropy(_net.Forward(_x), _y);
         _optimizer.ZeroGrad();
         loss.Backward();
