@@ -32,7 +32,7 @@ internal static class NvrtcCompiler
         var older = supported.Where(a => a <= device).ToArray();
         if (older.Length > 0) return older.Max();
         throw new ConvEngineException(
-            $"{where} has compute capability {major}.{minor}, which NVRTC {Version.Major}.{Version.Minor} no longer compiles for "
+            $"{where} has compute capability {major}.{minor}, older than the NVRTC found compiles for "
             + $"(oldest: {supported.Min() / 10}.{supported.Min() % 10}); use an older CUDA toolkit's NVRTC");
     }
 
