@@ -10,10 +10,14 @@ internal static class CuContext
     [ThreadStatic] private static nint _current;
 
     /// <summary>Makes <paramref name="context"/> current on this thread unless it already is.</summary>
-    public static void MakeCurrent(nint context, string where)
+    public static void MakeCurrent(nint context, string where) => CuCheck.Result(TryMakeCurrent(context), "cuCtxSetCurrent", where);
+
+    /// <summary><see cref="MakeCurrent"/> returning cuCtxSetCurrent's result instead of throwing (for finalizers).</summary>
+    public static int TryMakeCurrent(nint context)
     {
-        if (_current == context) return;
-        CuCheck.Result(CuApi.cuCtxSetCurrent(context), "cuCtxSetCurrent", where);
-        _current = context;
+        if (_current == context) return CuResult.Success;
+        int result = CuApi.cuCtxSetCurrent(context);
+        if (result == CuResult.Success) _current = context;
+        return result;
     }
 }

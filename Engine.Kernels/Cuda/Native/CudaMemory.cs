@@ -34,7 +34,7 @@ internal sealed class CudaMemory : SafeHandle
     {
         GC.RemoveMemoryPressure(_bytes);
         // No exceptions from here (it may run on the finalizer thread): a failure only leaks the block.
-        return CuApi.cuCtxSetCurrent(_context) == CuResult.Success
+        return CuContext.TryMakeCurrent(_context) == CuResult.Success
             && CuApi.cuCtxSynchronize() == CuResult.Success
             && CuApi.cuMemFree_v2((ulong)handle) == CuResult.Success;
     }
