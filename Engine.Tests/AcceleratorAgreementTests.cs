@@ -5,8 +5,8 @@ using ConvEngine.Kernels.Dialect;
 namespace ConvEngine.Tests;
 
 /// <summary>
-/// Every backend method on each accelerator device (opencl:N, cuda:N) against the CPU backend, the reference semantics, on the same random inputs,
-/// including the cases the shared tests reach rarely: strides and paddings that leave pixels outside every window,
+/// Every backend method on each accelerator device (opencl:N, cuda:N) against the CPU backend, the reference
+/// semantics, on the same random inputs, including the cases the shared tests reach rarely: strides and paddings that leave pixels outside every window,
 /// transposed and batched products with β, ties and NaN in maxima, broadcasting over non-contiguous views, and
 /// shapes large enough to take the split and multi-block kernel paths. Outputs start as 7 on both sides, so an
 /// output that is accumulated into instead of overwritten shows. Tolerance per element is the golden suite's,
