@@ -10,8 +10,9 @@ public sealed record Conv2dParams
     private Conv2dParams(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         (N, C, H, W, O, KH, KW, SH, SW, PH, PW) = (n, c, h, w, o, kh, kw, sh, sw, ph, pw);
-        OH = (h + 2 * ph - kh) / sh + 1;
-        OW = (w + 2 * pw - kw) / sw + 1;
+        // In long: a huge padding must not wrap around (an output too large for a tensor fails at its allocation).
+        OH = (int)Math.Min((h + 2L * ph - kh) / sh + 1, int.MaxValue);
+        OW = (int)Math.Min((w + 2L * pw - kw) / sw + 1, int.MaxValue);
     }
 
     /// <summary>Batch size.</summary>
@@ -71,11 +72,12 @@ public sealed record Conv2dParams
         if (bias is not null && (bias.Length != 1 || bias[0] != weight[0]))
             throw new ConvEngineException(
                 $"Given weight of size {Shapes.Format(weight)}, expected bias to be 1-dimensional with {weight[0]} elements, but got bias of size {Shapes.Format(bias)} instead");
-        int paddedH = input[2] + 2 * padding.H, paddedW = input[3] + 2 * padding.W;
+        long paddedH = input[2] + 2L * padding.H, paddedW = input[3] + 2L * padding.W;
         if (paddedH < weight[2] || paddedW < weight[3])
             throw new ConvEngineException(
                 $"Calculated padded input size per channel: ({paddedH} x {paddedW}). Kernel size: ({weight[2]} x {weight[3]}). Kernel size can't be greater than actual input size");
-        if (weight[0] == 0) throw new ConvEngineException("weight should have at least one output channel, but got weight of size " + Shapes.Format(weight));
+        if (weight[0] == 0)
+            throw new ConvEngineException($"Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size {Shapes.Format(weight)} instead");
         return new Conv2dParams(input[0], input[1], input[2], input[3], weight[0], weight[2], weight[3],
             stride.H, stride.W, padding.H, padding.W);
     }

@@ -9,6 +9,6 @@ public class ConvEngineException : Exception
     /// <summary>Creates the exception with a one-line message.</summary>
     public ConvEngineException(string message) : base(message) { }
 
-    /// <summary>Creates the exception with a one-line message and the native or I/O failure behind it.</summary>
-    public ConvEngineException(string message, Exception inner) : base(message, inner) { }
+    /// <summary>Creates the exception with a one-line message and the native or I/O failure behind it, if any.</summary>
+    public ConvEngineException(string message, Exception? inner) : base(message, inner) { }
 }

@@ -18,8 +18,9 @@ public sealed record Pool2dParams
     private Pool2dParams(PoolMode mode, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw)
     {
         (Mode, N, C, H, W, KH, KW, SH, SW, PH, PW) = (mode, n, c, h, w, kh, kw, sh, sw, ph, pw);
-        OH = (int)Math.Floor((h + 2 * ph - kh) / (double)sh) + 1;
-        OW = (int)Math.Floor((w + 2 * pw - kw) / (double)sw) + 1;
+        // In double: sizes near int.MaxValue must not wrap around.
+        OH = (int)Math.Clamp(Math.Floor((h + 2.0 * ph - kh) / sh) + 1, int.MinValue, int.MaxValue);
+        OW = (int)Math.Clamp(Math.Floor((w + 2.0 * pw - kw) / sw) + 1, int.MinValue, int.MaxValue);
     }
 
     /// <summary>Max or average.</summary>
@@ -54,34 +55,44 @@ public sealed record Pool2dParams
     /// <summary>Elements of the output tensor.</summary>
     public int OutputSize => N * C * OH * OW;
 
-    /// <summary>Validates as PyTorch's <c>F.max_pool2d</c> / <c>F.avg_pool2d</c> do and computes the output size.</summary>
+    /// <summary>
+    /// Validates as PyTorch's <c>F.max_pool2d</c> / <c>F.avg_pool2d</c> do, in their order and wording, and computes
+    /// the output size. A 3-D input (C, H, W) is one image: N = 1.
+    /// </summary>
     /// <param name="mode">max or avg</param>
-    /// <param name="input">(N, C, H, W)</param>
+    /// <param name="input">(N, C, H, W) or (C, H, W)</param>
     /// <param name="kernel">(KH, KW)</param>
     /// <param name="stride">(SH, SW)</param>
     /// <param name="padding">(PH, PW)</param>
     /// <exception cref="ConvEngineException">with PyTorch's wording for each violation.</exception>
     public static Pool2dParams Create(PoolMode mode, int[] input, (int H, int W) kernel, (int H, int W) stride, (int H, int W) padding)
     {
+        string shape = Shapes.Format(input);
+        bool ranked = input.Length is 3 or 4;
+        // max_pool2d checks the rank first; avg_pool2d only in its shape check below.
+        if (mode == PoolMode.Max && !ranked) throw new ConvEngineException("non-empty 3D or 4D (batch mode) tensor expected for input");
+        // The output size per dimension, height first, checking as PyTorch's pooling_output_shape does.
+        CheckDimension(kernel.H, stride.H, padding.H);
+        CheckDimension(kernel.W, stride.W, padding.W);
         if (kernel.H <= 0 || kernel.W <= 0)
             throw new ConvEngineException($"kernel size should be greater than zero, but got kH: {kernel.H} kW: {kernel.W}");
-        if (stride.H == 0 || stride.W == 0) throw new ConvEngineException("stride should not be zero");
         if (stride.H < 0 || stride.W < 0)
             throw new ConvEngineException($"stride should be greater than zero, but got dH: {stride.H} dW: {stride.W}");
-        if (padding.H < 0 || padding.W < 0)
-            throw new ConvEngineException($"pad must be non-negative, but got pad: {Math.Min(padding.H, padding.W)}");
-        if (padding.H > kernel.H / 2 || padding.W > kernel.W / 2)
-        {
-            var (p, k) = padding.H > kernel.H / 2 ? (padding.H, kernel.H) : (padding.W, kernel.W);
-            throw new ConvEngineException($"pad should be at most half of kernel size, but got pad={p} and kernel_size={k}");
-        }
-        if (input.Length != 4 || input[1] == 0 || input[2] == 0 || input[3] == 0)
-            throw new ConvEngineException($"Expected 3D or 4D (batch mode) tensor for input, but got: {Shapes.Format(input)}");
-        var p2 = new Pool2dParams(mode, input[0], input[1], input[2], input[3], kernel.H, kernel.W,
-            stride.H, stride.W, padding.H, padding.W);
-        if (input[2] + 2 * padding.H < kernel.H || input[3] + 2 * padding.W < kernel.W || p2.OH < 1 || p2.OW < 1)
+        if (!ranked || input.AsSpan(input.Length - 3).Contains(0))
+            throw new ConvEngineException($"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:{shape}");
+        int n = input.Length == 4 ? input[0] : 1, c = input[^3], h = input[^2], w = input[^1];
+        var p = new Pool2dParams(mode, n, c, h, w, kernel.H, kernel.W, stride.H, stride.W, padding.H, padding.W);
+        if (p.OH < 1 || p.OW < 1)
             throw new ConvEngineException(
-                $"Given input size: ({input[1]}x{input[2]}x{input[3]}). Calculated output size: ({input[1]}x{Math.Max(p2.OH, 0)}x{Math.Max(p2.OW, 0)}). Output size is too small");
-        return p2;
+                $"Given input size: ({c}x{h}x{w}). Calculated output size: ({c}x{p.OH}x{p.OW}). Output size is too small");
+        return p;
+    }
+
+    private static void CheckDimension(int kernel, int stride, int padding)
+    {
+        if (stride == 0) throw new ConvEngineException("stride should not be zero");
+        if (padding < 0) throw new ConvEngineException($"pad must be non-negative, but got pad: {padding}");
+        if (padding > kernel / 2)
+            throw new ConvEngineException($"pad should be at most half of kernel size, but got pad={padding} and kernel_size={kernel}");
     }
 }

@@ -7,11 +7,17 @@ public static class Shapes
     public static string Format(IEnumerable<int> shape) => "[" + string.Join(", ", shape) + "]";
 
     /// <summary>Product of the dimensions (1 for a scalar).</summary>
+    /// <exception cref="ConvEngineException">PyTorch's overflow message when the product passes the element limit of a tensor, 2^31 − 1.</exception>
     public static int Numel(ReadOnlySpan<int> shape)
     {
         long n = 1;
-        foreach (int d in shape) n *= d;
-        if (n > int.MaxValue) throw new ConvEngineException($"tensor of {n} elements exceeds the 2^31-1 element limit");
+        foreach (int d in shape)
+        {
+            n *= d; // |n| ≤ 2^31 before each step, so the long never overflows
+            if (n > int.MaxValue || n < int.MinValue)
+                throw new ConvEngineException(
+                    $"Storage size calculation overflowed with sizes={Format(shape.ToArray())}: a tensor holds at most {int.MaxValue} elements");
+        }
         return (int)n;
     }
 }

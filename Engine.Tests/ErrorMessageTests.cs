@@ -6,7 +6,10 @@ namespace ConvEngine.Tests;
 /// <summary>
 /// Mistakes a user makes raise <see cref="ConvEngineException"/> with PyTorch's wording, on one line.
 /// Expected texts come from PyTorch 1.13 running the Python given beside each (z = torch.zeros),
-/// except where a comment says otherwise.
+/// except where a comment says otherwise. Together they cover every bad input issue 7 lists: wrong rank for
+/// conv2d and pooling, channel mismatch, bias size, kernel larger than the padded input, non-positive stride,
+/// negative padding, pooling padding over half the kernel, matmul inner dimensions, broadcasting, labels outside
+/// [0, C) and tensors on two devices.
 /// </summary>
 [TestFixtureSource(typeof(TestBackends), nameof(TestBackends.Fixtures))]
 public sealed class ErrorMessageTests(string device) : BackendFixture(device)
@@ -63,6 +66,16 @@ public sealed class ErrorMessageTests(string device) : BackendFixture(device)
     }
 
     [Test]
+    public void Conv2dWeightWithoutOutputChannels() => // F.conv2d(z(1, 1, 4, 4), z(0, 1, 2, 2))
+        AssertThrows(() => F.Conv2d(Z(1, 1, 4, 4), Z(0, 1, 2, 2)),
+            "Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 1, 2, 2] instead");
+
+    [Test]
+    public void Conv2dEmptyImage() => // F.conv2d(z(1, 1, 0, 4), z(2, 1, 1, 1))
+        AssertThrows(() => F.Conv2d(Z(1, 1, 0, 4), Z(2, 1, 1, 1)),
+            "Calculated padded input size per channel: (0 x 4). Kernel size: (1 x 1). Kernel size can't be greater than actual input size");
+
+    [Test]
     public void Conv2dBiasOfWrongSize() // F.conv2d(z(1, 1, 4, 4), z(2, 1, 2, 2), z(3)) and bias z(2, 1)
     {
         AssertThrows(() => F.Conv2d(Z(1, 1, 4, 4), Z(2, 1, 2, 2), Z(3)),
@@ -74,14 +87,45 @@ public sealed class ErrorMessageTests(string device) : BackendFixture(device)
     // ---- pooling ------------------------------------------------------------------------------------
 
     [Test]
-    public void MaxPoolPaddingOverHalfTheKernel() =>
-        // PyTorch 2.x's max_pool2d text; 1.13 words it "pad should be at most half of kernel size, but got pad=2 and kernel_size=2".
-        AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), 2, padding: 2),
-            "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+    public void MaxPoolPaddingOverHalfTheKernel() // F.max_pool2d(z(1, 1, 4, 4), 2, padding=2), then kernel (3, 2) with padding (1, 2)
+    {
+        AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), 2, padding: 2), "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+        AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), (3, 2), padding: (1, 2)), "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+    }
 
     [Test]
-    public void AvgPoolPaddingOverHalfTheKernel() => // F.avg_pool2d(z(1, 1, 4, 4), 2, padding=2); avg pooling has no dilation to name
+    public void AvgPoolPaddingOverHalfTheKernel() // F.avg_pool2d(z(1, 1, 4, 4), 2, padding=2), then kernel 3 with padding 2
+    {
         AssertThrows(() => F.AvgPool2d(Z(1, 1, 4, 4), 2, padding: 2), "pad should be at most half of kernel size, but got pad=2 and kernel_size=2");
+        AssertThrows(() => F.AvgPool2d(Z(1, 1, 4, 4), 3, padding: 2), "pad should be at most half of kernel size, but got pad=2 and kernel_size=3");
+    }
+
+    [Test]
+    public void PoolInputOfWrongRank() // F.max_pool2d(z(4, 4), 2), z(1, 1, 1, 4, 4); F.avg_pool2d(z(1, 1, 1, 4, 4), 2)
+    {
+        AssertThrows(() => F.MaxPool2d(Z(4, 4), 2), "non-empty 3D or 4D (batch mode) tensor expected for input");
+        AssertThrows(() => F.MaxPool2d(Z(1, 1, 1, 4, 4), 2), "non-empty 3D or 4D (batch mode) tensor expected for input");
+        AssertThrows(() => F.AvgPool2d(Z(1, 1, 1, 4, 4), 2),
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 1, 1, 4, 4]");
+        // PyTorch 1.13's avg_pool2d fails on a 2-D input with "Dimension out of range" before its own check; this is that check.
+        AssertThrows(() => F.AvgPool2d(Z(4, 4), 2), "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[4, 4]");
+    }
+
+    [Test]
+    public void PoolEmptyChannelsOrImage() // F.max_pool2d(z(1, 0, 4, 4), 2), F.avg_pool2d(z(1, 1, 4, 0), 2), F.max_pool2d(z(0, 4, 4), 2)
+    {
+        AssertThrows(() => F.MaxPool2d(Z(1, 0, 4, 4), 2), "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 0, 4, 4]");
+        AssertThrows(() => F.AvgPool2d(Z(1, 1, 4, 0), 2), "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 1, 4, 0]");
+        AssertThrows(() => F.MaxPool2d(Z(0, 4, 4), 2), "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[0, 4, 4]");
+    }
+
+    [Test]
+    public void PoolNonPositiveKernel() // F.max_pool2d(z(1, 1, 4, 4), 0) (the stride defaults to the kernel), then with stride=1
+    {
+        AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), 0), "stride should not be zero");
+        AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), 0, stride: 1), "kernel size should be greater than zero, but got kH: 0 kW: 0");
+        AssertThrows(() => F.AvgPool2d(Z(1, 1, 4, 4), -1, stride: 1), "kernel size should be greater than zero, but got kH: -1 kW: -1");
+    }
 
     [Test]
     public void PoolNonPositiveStride() // F.max_pool2d(z(1, 1, 4, 4), 2, stride=-1), then stride=0; the same for avg_pool2d
@@ -97,31 +141,59 @@ public sealed class ErrorMessageTests(string device) : BackendFixture(device)
         AssertThrows(() => F.MaxPool2d(Z(1, 1, 4, 4), 2, padding: -1), "pad must be non-negative, but got pad: -1");
 
     [Test]
-    public void PoolOutputTooSmall() // F.max_pool2d(z(1, 1, 2, 2), 3), same for avg_pool2d
+    public void PoolOutputTooSmall() // F.max_pool2d(z(1, 1, 2, 2), 3), same for avg_pool2d; F.max_pool2d(z(2, 2, 3), 5, stride=1)
     {
         AssertThrows(() => F.MaxPool2d(Z(1, 1, 2, 2), 3), "Given input size: (1x2x2). Calculated output size: (1x0x0). Output size is too small");
         AssertThrows(() => F.AvgPool2d(Z(1, 1, 2, 2), 3), "Given input size: (1x2x2). Calculated output size: (1x0x0). Output size is too small");
+        AssertThrows(() => F.MaxPool2d(Z(2, 2, 3), 5, stride: 1), "Given input size: (2x2x3). Calculated output size: (2x-2x-1). Output size is too small");
     }
 
     // ---- matmul, broadcasting, shapes ---------------------------------------------------------------
 
     [Test]
-    public void MatmulShapes() // z(2, 3) @ z(4, 5), z(3) @ z(4, 5), F.linear(z(2, 3), z(5, 4))
+    public void MatmulShapes() // z(2, 3) @ z(4, 5), z(3) @ z(4, 5), z(2, 3) @ z(4), z(3) @ z(4)
     {
         AssertThrows(() => Z(2, 3).Matmul(Z(4, 5)), "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
         AssertThrows(() => Z(3).Matmul(Z(4, 5)), "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x5)");
+        AssertThrows(() => Z(2, 3).Matmul(Z(4)), "size mismatch, got 2, 2x3,4");
+        AssertThrows(() => Z(3).Matmul(Z(4)),
+            "inconsistent tensor size, expected tensor [3] and src [4] to have the same number of elements, but got 3 and 4 elements respectively");
+    }
+
+    [Test]
+    public void LinearShapes() // F.linear(z(2, 3), z(5, 4)), F.linear(z(2, 2, 3), z(5, 4)), F.linear(z(4), z(5, 3))
+    {
         AssertThrows(() => F.Linear(Z(2, 3), Z(5, 4)), "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)");
+        AssertThrows(() => F.Linear(Z(2, 2, 3), Z(5, 4)), "mat1 and mat2 shapes cannot be multiplied (4x3 and 4x5)");
+        AssertThrows(() => F.Linear(Z(4), Z(5, 3)), "mat1 and mat2 shapes cannot be multiplied (1x4 and 3x5)");
+    }
+
+    [Test]
+    public void LinearBiasOfWrongSize() // F.linear(z(2, 3), z(5, 3), z(4)), the same with z(2, 2, 3) and with z(3)
+    {
+        AssertThrows(() => F.Linear(Z(2, 3), Z(5, 3), Z(4)),
+            "The expanded size of the tensor (5) must match the existing size (4) at non-singleton dimension 1.  Target sizes: [2, 5].  Tensor sizes: [4]");
+        AssertThrows(() => F.Linear(Z(2, 2, 3), Z(5, 3), Z(4)),
+            "The expanded size of the tensor (5) must match the existing size (4) at non-singleton dimension 1.  Target sizes: [4, 5].  Tensor sizes: [4]");
+        AssertThrows(() => F.Linear(Z(3), Z(5, 3), Z(4)), "The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 0");
     }
 
     [Test]
     public void MatmulOfScalar() => // z(3) @ torch.tensor(1.)
         AssertThrows(() => Z(3).Matmul(Tensor.Scalar(1f, Device)), "both arguments to matmul need to be at least 1D, but they are 1D and 0D");
 
+    // PyTorch's text names the clashing sizes; issue 7 asks for both shapes, which follow it in parentheses.
     [Test]
-    public void BroadcastMismatch() // z(2, 3) + z(2, 4) and z(3) * z(4)
+    public void BroadcastMismatch() // z(2, 3) + z(2, 4), z(3) * z(4), z(2, 3, 4) - z(5, 4), z(3) / z(2, 1, 4)
     {
-        AssertThrows(() => _ = Z(2, 3) + Z(2, 4), "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1");
-        AssertThrows(() => _ = Z(3) * Z(4), "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0");
+        AssertThrows(() => _ = Z(2, 3) + Z(2, 4),
+            "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1 (a has shape [2, 3], b has shape [2, 4])");
+        AssertThrows(() => _ = Z(3) * Z(4),
+            "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0 (a has shape [3], b has shape [4])");
+        AssertThrows(() => _ = Z(2, 3, 4) - Z(5, 4),
+            "The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 1 (a has shape [2, 3, 4], b has shape [5, 4])");
+        AssertThrows(() => _ = Z(3) / Z(2, 1, 4),
+            "The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 2 (a has shape [3], b has shape [2, 1, 4])");
     }
 
     [Test]
@@ -212,6 +284,40 @@ public sealed class ErrorMessageTests(string device) : BackendFixture(device)
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([1f, 10f])), "Target 10 is out of bounds.");
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([-1f, 1f])), "Target -1 is out of bounds.");
         AssertThrows(() => F.CrossEntropy(Z(2, 10), T([1f, 1f, 1f])), "Expected input batch_size (2) to match target batch_size (3).");
+        AssertThrows(() => F.NllLoss(Z(2, 10), T([1f, 10f])), "Target 10 is out of bounds.");
+        AssertThrows(() => F.CrossEntropy(Z(2), T([0f])), "size mismatch (got input: [2], target: [1])"); // F.cross_entropy(z(2), torch.tensor([0]))
+        // Labels are floats here (PyTorch's are integers): a fraction or NaN is no class either.
+        AssertThrows(() => F.CrossEntropy(Z(2, 10), T([1.5f, 1f])), "Target 1.5 is out of bounds.");
+        AssertThrows(() => F.CrossEntropy(Z(2, 10), T([float.NaN, 1f])), "Target NaN is out of bounds.");
+    }
+
+    // ---- devices ------------------------------------------------------------------------------------------
+
+    /// <summary>A device other than the one under test: the CPU for an accelerator, else the first accelerator present.</summary>
+    private Device OtherDevice()
+    {
+        if (!Device.Equals(Device.Cpu)) return Device.Cpu;
+        var accelerator = Kernels.Accelerators.Probe().SelectMany(r => r.Devices).FirstOrDefault(d => d.Name != "cpu");
+        if (accelerator is null) Assert.Ignore("no accelerator here to mix with the CPU");
+        return Device.For(accelerator);
+    }
+
+    // PyTorch (on CUDA) for a model on the GPU given a CPU input: net(x) with nn.Linear gives "... cuda:0 and cpu!";
+    // the weight's device comes first, then the input's, and an element-wise op names a's device before b's.
+    [Test]
+    public void TensorsOnTwoDevices()
+    {
+        var other = OtherDevice();
+        string Both(Device first, Device second) =>
+            $"Expected all tensors to be on the same device, but found at least two devices, {first.Name} and {second.Name}!";
+        var x = Tensor.Zeros([1, 1, 4, 4], other);
+        AssertThrows(() => new Conv2d(1, 2, 3).To(Device).Forward(x), Both(Device, other));
+        AssertThrows(() => new Linear(16, 2).To(Device).Forward(x.Reshape(1, 16)), Both(Device, other));
+        AssertThrows(() => _ = Z(1, 1, 4, 4) + x, Both(Device, other));
+        AssertThrows(() => _ = x * Z(1, 1, 4, 4), Both(other, Device));
+        AssertThrows(() => Z(2, 16).Matmul(x.Reshape(16, 1)), Both(Device, other));
+        AssertThrows(() => F.CrossEntropy(Z(2, 10), Tensor.Zeros([2], other)), Both(Device, other));
+        AssertThrows(() => F.Conv2d(Z(1, 1, 4, 4), Z(2, 1, 3, 3), Tensor.Zeros([2], other)), Both(Device, other));
     }
 
     // ---- state dicts ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ namespace ConvEngine.Tests;
 /// runs train on a tiny synthetic Fashion-MNIST-shaped dataset written as IDX files, never on the real one.
 /// </summary>
 [TestFixture]
-public class LeNetTrainingTests
+public partial class LeNetTrainingTests
 {
     private string _temp = "";
 

@@ -68,13 +68,6 @@ public sealed class ModuleTests
     }
 
     [Test]
-    public void LeNetRepr() // repr(net)
-    {
-        Assert.That(D2lLeNet().ToString(), Is.EqualTo(
-            "Sequential(\n  (0): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))\n  (1): Sigmoid()\n  (2): AvgPool2d(kernel_size=2, stride=2, padding=0)\n  (3): Conv2d(6, 16, kernel_size=(5, 5), stride=(1, 1))\n  (4): Sigmoid()\n  (5): AvgPool2d(kernel_size=2, stride=2, padding=0)\n  (6): Flatten(start_dim=1, end_dim=-1)\n  (7): Linear(in_features=400, out_features=120, bias=True)\n  (8): Sigmoid()\n  (9): Linear(in_features=120, out_features=84, bias=True)\n  (10): Sigmoid()\n  (11): Linear(in_features=84, out_features=10, bias=True)\n)"));
-    }
-
-    [Test]
     public void ReprOfOtherLayerOptions()
     {
         // nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(6, 16, (3, 5), stride=(2, 1), bias=False),

@@ -38,13 +38,16 @@ public sealed class OptimizerTests
         }
     }
 
-    [Test]
-    public void SgdPlain() => Run(p => new SGD(p, lr: 0.1f),
+    // SGD(lr=0.1): also what a user-written plain SGD must reproduce.
+    private static readonly float[][] SgdPlainSteps =
     [
         [0.5f, -0.784375011920929f, 1.0062499046325684f, 0.24947917461395264f, -0.010000002570450306f, -0.10708332806825638f],
         [0.4710156321525574f, -0.593921422958374f, 0.44977855682373047f, 0.2516026496887207f, -0.06759375333786011f, -0.023436635732650757f],
         [0.42918235063552856f, -0.4256255030632019f, 0.13715845346450806f, 0.254871129989624f, -0.09624182432889938f, 0.051756925880908966f],
-    ]);
+    ];
+
+    [Test]
+    public void SgdPlain() => Run(p => new SGD(p, lr: 0.1f), SgdPlainSteps);
 
     [Test]
     public void SgdMomentum() => Run(p => new SGD(p, lr: 0.1f, momentum: 0.9f),
@@ -144,5 +147,25 @@ public sealed class OptimizerTests
         Assert.That(() => new Adam([w], lr: -1f), Throws.TypeOf<ConvEngineException>().With.Message.EqualTo("Invalid learning rate: -1"));
         Assert.That(() => new SGD([], lr: 1f), Throws.TypeOf<ConvEngineException>().With.Message.EqualTo("optimizer got an empty parameter list"));
         Assert.That(() => new SGD([w * 2f], lr: 1f), Throws.TypeOf<ConvEngineException>().With.Message.EqualTo("can't optimize a non-leaf Tensor"));
+    }
+
+    /// <summary>An optimizer written outside the engine with the public API only: it needs nothing but Step().</summary>
+    private sealed class UserSgd(IEnumerable<Tensor> parameters, float lr) : Optimizer(parameters)
+    {
+        public override void Step()
+        {
+            foreach (var p in Params)
+                if (p.Grad is { } g) p.Data.CopyFrom(p.Data - g * lr);
+        }
+    }
+
+    [Test]
+    public void UserOptimizerWithOnlyStepMatchesSgdAndHasNoState()
+    {
+        Run(p => new UserSgd(p, lr: 0.1f), SgdPlainSteps);
+        var opt = new UserSgd([Tensor.FromArray([1f]).RequiresGrad_()], lr: 0.1f);
+        Assert.That(opt.StateDict(), Is.Empty);
+        Assert.That(() => opt.LoadStateDict(new Dictionary<string, Tensor> { ["state.0.momentum_buffer"] = Tensor.Zeros(1) }),
+            Throws.TypeOf<ConvEngineException>().With.Message.EqualTo("Error(s) in loading state_dict for UserSgd: unexpected key \"state.0.momentum_buffer\"."));
     }
 }

@@ -174,6 +174,28 @@ public class SamplesTests
         Assert.That(output + error, Does.Not.Contain("   at "));
     }
 
+    [Test]
+    public void LearnKernel_DetectAnomaly_ChangesNothingWhileFinite()
+    {
+        var (exitCode, output, error) = RunCli("learn-kernel", "--detect-anomaly");
+        Assert.That(exitCode, Is.Zero, error);
+        Assert.That(output, Is.EqualTo(Capture(o => LearnKernelCommand.Run(o, Device.Cpu))));
+        Assert.That(Autograd.AnomalyMode.Enabled, Is.False, "the command's setting ends with it");
+    }
+
+    // At lr 10 each step multiplies the error manyfold: the squared loss overflows float at iteration 8.
+    [TestCase("learn-kernel --lr 10 --iterations 40", "training diverged at iteration 8: the loss became inf with lr 10; try a lower --lr")]
+    [TestCase("learn-kernel --bias --lr 10 --iterations 40", "training diverged at iteration 8: the loss became inf with lr 10; try a lower --lr")]
+    [TestCase("learn-kernel --lr 10 --iterations 40 --detect-anomaly", "Function 'Sum' returned inf values in its 0th output in the forward pass.")]
+    [TestCase("learn-kernel --bias --lr 10 --iterations 40 --detect-anomaly", "Function 'Pow' returned inf values in its 0th output in the forward pass.")]
+    public void LearnKernel_Diverging_StopsWithOneLineInsteadOfPrintingInf(string commandLine, string message)
+    {
+        var (exitCode, output, error) = RunCli(commandLine.Split(' '));
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(error, Is.EqualTo($"error: {message}\n"));
+        Assert.That(output, Does.Not.Contain("inf").And.Not.Contain("nan"));
+    }
+
     [TestCase("learn-kernel --iterations 0")]
     [TestCase("learn-kernel --iterations -3")]
     [TestCase("learn-kernel --bias --iterations 0")]

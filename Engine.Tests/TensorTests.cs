@@ -193,6 +193,30 @@ public sealed class TensorTests(string device) : BackendFixture(device)
         AssertTensor(s.Squeeze(0), [], [3f]);
     }
 
+    // ---- reading values back -------------------------------------------------------------------------
+
+    [Test]
+    public void ToArrayReadsAViewInItsOwnRowMajorOrder()
+    {
+        var x = T(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);   // [[0..3], [4..7], [8..11]]
+        var view = x.T()[1..3, ..2];                                                // rows 1-2 of the (4, 3) transpose, columns 0-1
+        Assert.That(view.IsContiguous, Is.False);
+        Assert.That(view.ToArray(), Is.EqualTo(new[] { 1f, 5f, 2f, 6f }));
+        var copy = view.ToArray();
+        copy[0] = 100f;
+        Assert.That(x.ToArray()[1], Is.EqualTo(1f), "ToArray returns a copy");
+    }
+
+    [Test]
+    public void ItemReadsOneElementViewsAndRejectsOthers() // torch.arange(12.).reshape(3, 4).t()[3, 2].item() == 11.0
+    {
+        var x = T(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 3, 4);
+        Assert.That(x.T()[3, 2].Item(), Is.EqualTo(11f));
+        Assert.That(x[2..3, 1..2].Item(), Is.EqualTo(9f), "a (1, 1) slice");
+        Assert.That(() => x[0].Item(), Throws.TypeOf<ConvEngineException>()
+            .With.Message.EqualTo("a Tensor with 4 elements cannot be converted to Scalar"));
+    }
+
     // ---- indexing -----------------------------------------------------------------------------------
 
     [Test]

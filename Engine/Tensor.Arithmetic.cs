@@ -6,31 +6,31 @@ namespace ConvEngine;
 // The backward of a broadcast operand sums the gradient over the dimensions it was stretched along.
 public sealed partial class Tensor
 {
-    /// <summary>a + b, broadcasting.</summary>
+    /// <summary>this + <paramref name="other"/> element-wise; the operands broadcast to a common shape, the result's (e.g. (2, 3) with (3) gives (2, 3)).</summary>
     public Tensor Add(Tensor other) => BinaryOp_(BinaryOp.Add, other, "AddBackward0",
         (g, a, b) => (g, g));
 
-    /// <summary>a − b, broadcasting.</summary>
+    /// <summary>this − <paramref name="other"/> element-wise; the operands broadcast to a common shape, the result's (e.g. (2, 3) with (3) gives (2, 3)).</summary>
     public Tensor Sub(Tensor other) => BinaryOp_(BinaryOp.Sub, other, "SubBackward0",
         (g, a, b) => (g, b.RequiresGrad ? -g : null));
 
-    /// <summary>a · b element-wise, broadcasting.</summary>
+    /// <summary>this · <paramref name="other"/> element-wise; the operands broadcast to a common shape, the result's (e.g. (2, 3) with (3) gives (2, 3)).</summary>
     public Tensor Mul(Tensor other) => BinaryOp_(BinaryOp.Mul, other, "MulBackward0",
         (g, a, b) => (a.RequiresGrad ? g * b : null, b.RequiresGrad ? g * a : null));
 
-    /// <summary>a / b element-wise, broadcasting.</summary>
+    /// <summary>this / <paramref name="other"/> element-wise; the operands broadcast to a common shape, the result's (e.g. (2, 3) with (3) gives (2, 3)).</summary>
     public Tensor Div(Tensor other) => BinaryOp_(BinaryOp.Div, other, "DivBackward0",
         (g, a, b) => (a.RequiresGrad ? g / b : null, b.RequiresGrad ? -g * a / (b * b) : null));
 
-    /// <summary>a ^ b element-wise, broadcasting.</summary>
+    /// <summary>this ^ <paramref name="exponent"/> element-wise; the operands broadcast to a common shape, the result's (e.g. (2, 3) with (3) gives (2, 3)).</summary>
     public Tensor Pow(Tensor exponent) => BinaryOp_(BinaryOp.Pow, exponent, "PowBackward1",
         (g, a, b) => (a.RequiresGrad ? g * b * a.Pow(b - 1f) : null, b.RequiresGrad ? g * a.Pow(b) * a.Log() : null));
 
-    /// <summary>Element-wise maximum, broadcasting; the gradient goes to the larger (split evenly on ties).</summary>
+    /// <summary>Element-wise max(this, <paramref name="other"/>), broadcast as <see cref="Add"/>; the gradient goes to the larger (split evenly on ties).</summary>
     public Tensor Maximum(Tensor other) => BinaryOp_(BinaryOp.Maximum, other, "MaximumBackward0",
         (g, a, b) => MinMaxGrads(g, a, b, BinaryOp.Gt));
 
-    /// <summary>Element-wise minimum, broadcasting.</summary>
+    /// <summary>Element-wise min(this, <paramref name="other"/>), broadcast as <see cref="Add"/>; the gradient goes to the smaller (split evenly on ties).</summary>
     public Tensor Minimum(Tensor other) => BinaryOp_(BinaryOp.Minimum, other, "MinimumBackward0",
         (g, a, b) => MinMaxGrads(g, a, b, BinaryOp.Lt));
 
@@ -41,42 +41,42 @@ public sealed partial class Tensor
         return (g * (aWins + tie), g * (1f - aWins - tie));
     }
 
-    /// <summary>1 where a == b, else 0 (no gradient).</summary>
+    /// <summary>1 where this == <paramref name="other"/>, else 0, in the broadcast shape (no gradient).</summary>
     public Tensor Eq(Tensor other) => Compare(BinaryOp.Eq, other);
 
-    /// <summary>1 where a &gt; b, else 0 (no gradient).</summary>
+    /// <summary>1 where this &gt; <paramref name="other"/>, else 0, in the broadcast shape (no gradient).</summary>
     public Tensor Gt(Tensor other) => Compare(BinaryOp.Gt, other);
 
-    /// <summary>1 where a &lt; b, else 0 (no gradient).</summary>
+    /// <summary>1 where this &lt; <paramref name="other"/>, else 0, in the broadcast shape (no gradient).</summary>
     public Tensor Lt(Tensor other) => Compare(BinaryOp.Lt, other);
 
     private Tensor Compare(BinaryOp op, Tensor other) => Broadcasting(op, this, other);
 
-    /// <summary>x + s.</summary>
+    /// <summary>a + s for every element; the shape of a.</summary>
     public static Tensor operator +(Tensor a, float s) => a.Affine(1f, s, "AddBackward0");
-    /// <summary>s + x.</summary>
+    /// <summary>s + a for every element; the shape of a.</summary>
     public static Tensor operator +(float s, Tensor a) => a + s;
-    /// <summary>x − s (computed as x + (−s), which is exact).</summary>
+    /// <summary>a − s for every element (computed as a + (−s), which is exact); the shape of a.</summary>
     public static Tensor operator -(Tensor a, float s) => a.Affine(1f, -s, "SubBackward0");
-    /// <summary>s − x.</summary>
+    /// <summary>s − a for every element; the shape of a.</summary>
     public static Tensor operator -(float s, Tensor a) => a.Affine(-1f, s, "RsubBackward1");
-    /// <summary>x · s.</summary>
+    /// <summary>a · s for every element; the shape of a.</summary>
     public static Tensor operator *(Tensor a, float s) => a.Affine(s, 0f, "MulBackward0");
-    /// <summary>s · x.</summary>
+    /// <summary>s · a for every element; the shape of a.</summary>
     public static Tensor operator *(float s, Tensor a) => a * s;
-    /// <summary>x / s (true division, as PyTorch computes it).</summary>
+    /// <summary>a / s for every element (true division, as PyTorch computes it); the shape of a.</summary>
     public static Tensor operator /(Tensor a, float s) => a.Div(Scalar(s, a.Device));
-    /// <summary>s / x.</summary>
+    /// <summary>s / a for every element; the shape of a.</summary>
     public static Tensor operator /(float s, Tensor a) => Scalar(s, a.Device).Div(a);
-    /// <summary>a + b, broadcasting.</summary>
+    /// <summary>a + b element-wise (<see cref="Add"/>): the broadcast shape of a and b.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
-    /// <summary>a − b, broadcasting.</summary>
+    /// <summary>a − b element-wise (<see cref="Sub"/>): the broadcast shape of a and b.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
-    /// <summary>a · b element-wise, broadcasting.</summary>
+    /// <summary>a · b element-wise (<see cref="Mul"/>): the broadcast shape of a and b.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
-    /// <summary>a / b element-wise, broadcasting.</summary>
+    /// <summary>a / b element-wise (<see cref="Div"/>): the broadcast shape of a and b.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
-    /// <summary>−x.</summary>
+    /// <summary>−a for every element; the shape of a.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
 
     // y = x·scale + shift with one rounding per step, as PyTorch's scalar ops; dy/dx = scale.
@@ -109,7 +109,7 @@ public sealed partial class Tensor
 
     private static Tensor Broadcasting(BinaryOp op, Tensor a, Tensor b)
     {
-        CheckSameDevice(a.Device, b);
+        CheckSameDevice(a, b);
         var shape = BroadcastShapes(a._shape, b._shape);
         var y = Uninitialized(shape, a.Device);
         a.Backend.Binary(op, BroadcastTo(a, shape).Layout, BroadcastTo(b, shape).Layout, y.Layout);
@@ -126,8 +126,9 @@ public sealed partial class Tensor
             int da = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
             int db = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
             if (da != db && da != 1 && db != 1)
-                throw new ConvEngineException(
-                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}");
+                throw new ConvEngineException( // PyTorch's text, then both shapes
+                    $"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}"
+                    + $" (a has shape {Shapes.Format(a)}, b has shape {Shapes.Format(b)})");
             shape[i] = da == 1 ? db : da;
         }
         return shape;

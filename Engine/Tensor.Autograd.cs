@@ -29,7 +29,8 @@ public sealed partial class Tensor
         else if (!gradient.Shape.Equals(Shape))
             throw new ConvEngineException($"Mismatch in shape: grad_output[0] has a shape of torch.Size({gradient.Shape}) and output[0] has a shape of torch.Size({Shape}).");
 
-        using var _ = NoGrad();
+        using var noGrad = NoGrad();
+        using var inBackward = AnomalyMode.InBackward();
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [this] = gradient };
         foreach (var t in TopologicalOrder())
         {
@@ -40,7 +41,7 @@ public sealed partial class Tensor
                 continue;
             }
             var inputGrads = t.GradFn.Backward(g);
-            if (AnomalyMode.Enabled) CheckFinite(t.GradFn.Name, inputGrads);
+            AnomalyMode.CheckBackward(t.GradFn.Name, inputGrads);
             var inputs = t.GradFn.Inputs;
             for (int i = 0; i < inputs.Length; i++)
             {
@@ -53,7 +54,7 @@ public sealed partial class Tensor
     // Leaves keep their own copy, so later in-place accumulation never writes into another tensor's memory.
     private static void AccumulateGrad(Tensor leaf, Tensor g)
     {
-        if (leaf.Grad is null) leaf.Grad = TensorScope.Escape(g.Clone());
+        if (leaf.Grad is null) leaf.Grad = g.Clone();
         else leaf.Backend.Binary(BinaryOp.Add, leaf.Grad.Layout, g.Layout, leaf.Grad.Layout);
     }
 
@@ -82,18 +83,6 @@ public sealed partial class Tensor
         return order;
     }
 
-    private static void CheckFinite(string name, Tensor?[] grads)
-    {
-        for (int i = 0; i < grads.Length; i++)
-            if (grads[i] is { } g && g.HasNonFinite())
-                throw new ConvEngineException($"Function '{name}' returned nan values in its {i}th output.");
-    }
-
     /// <summary>True when any element is NaN or ±Inf.</summary>
-    public bool HasNonFinite()
-    {
-        var flags = Uninitialized(_shape, Device);
-        Backend.Unary(UnaryOp.NonFinite, Contiguous0(), flags.Buffer, Numel);
-        return flags.Sum().Item() > 0;
-    }
+    public bool HasNonFinite() => AnomalyMode.NonFiniteKind(this) is not null;
 }

@@ -15,16 +15,28 @@ public sealed partial class Tensor
             throw new ConvEngineException("both arguments to matmul need to be at least 1D, but they are " + $"{Dim}D and {other.Dim}D");
         if (Dim > 2 || other.Dim > 2)
             throw new ConvEngineException($"matmul supports 1-D and 2-D operands, but got {Dim}D and {other.Dim}D");
-        if (Dim == 1 && other.Dim == 1) return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape(); // dot product → scalar
+        // PyTorch words the vector cases' mismatches as its dot and mv kernels do.
+        if (Dim == 1 && other.Dim == 1)
+        {
+            if (_shape[0] != other._shape[0])
+                throw new ConvEngineException(
+                    $"inconsistent tensor size, expected tensor [{_shape[0]}] and src [{other._shape[0]}] to have the same number of elements, but got {_shape[0]} and {other._shape[0]} elements respectively");
+            return Unsqueeze(0).Mm(other.Unsqueeze(1)).Reshape(); // dot product → scalar
+        }
         if (Dim == 1) return Unsqueeze(0).Mm(other).Squeeze(0);
-        if (other.Dim == 1) return Mm(other.Unsqueeze(1)).Squeeze(1);
+        if (other.Dim == 1)
+        {
+            if (_shape[1] != other._shape[0])
+                throw new ConvEngineException($"size mismatch, got {_shape[0]}, {_shape[0]}x{_shape[1]},{other._shape[0]}");
+            return Mm(other.Unsqueeze(1)).Squeeze(1);
+        }
         return Mm(other);
     }
 
     // (n, k) @ (k, m); both backward products reuse the GEMM with transposed operands.
     private Tensor Mm(Tensor b)
     {
-        CheckSameDevice(Device, b);
+        CheckSameDevice(this, b);
         if (_shape[1] != b._shape[0])
             throw new ConvEngineException(
                 $"mat1 and mat2 shapes cannot be multiplied ({_shape[0]}x{_shape[1]} and {b._shape[0]}x{b._shape[1]})");

@@ -6,16 +6,19 @@ namespace ConvEngine;
 // A 0-dimensional tensor reduces over dimension 0 or -1 as if it were one element, as in PyTorch.
 public sealed partial class Tensor
 {
-    /// <summary>Sum of all elements, as a 0-dimensional tensor.</summary>
+    /// <summary>Sum of all elements, as a 0-dimensional tensor (shape []).</summary>
     public Tensor Sum() => Reduce(ReduceKind.Sum, "SumBackward0");
 
-    /// <summary>Mean of all elements, as a 0-dimensional tensor.</summary>
+    /// <summary>Mean of all elements, as a 0-dimensional tensor (shape []).</summary>
     public Tensor Mean() => Reduce(ReduceKind.Mean, "MeanBackward0");
 
-    /// <summary>Sum along <paramref name="dim"/>; <paramref name="keepDim"/> keeps it with length 1.</summary>
+    /// <summary>
+    /// Sum along <paramref name="dim"/> (negative counts from the end): (A, D, B) → (A, B), or (A, 1, B) with
+    /// <paramref name="keepDim"/>.
+    /// </summary>
     public Tensor Sum(int dim, bool keepDim = false) => Reduce(ReduceKind.Sum, "SumBackward1", dim, keepDim);
 
-    /// <summary>Mean along <paramref name="dim"/>.</summary>
+    /// <summary>Mean along <paramref name="dim"/>: (A, D, B) → (A, B), or (A, 1, B) with <paramref name="keepDim"/>.</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Reduce(ReduceKind.Mean, "MeanBackward1", dim, keepDim);
 
     private enum ReduceKind { Sum, Mean }
@@ -41,7 +44,7 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>Largest element, as a 0-dimensional tensor; the gradient is shared evenly among tied maxima (as PyTorch).</summary>
+    /// <summary>Largest element, as a 0-dimensional tensor (shape []); the gradient is shared evenly among tied maxima (as PyTorch).</summary>
     public Tensor Max()
     {
         if (Numel == 0) throw new ConvEngineException("max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
@@ -57,7 +60,8 @@ public sealed partial class Tensor
 
     /// <summary>
     /// Largest values along <paramref name="dim"/> and the index of the first occurrence of each
-    /// (indices as floats, no gradient); the gradient of the values goes to those first occurrences.
+    /// (indices as floats, no gradient), both (A, D, B) → (A, B), or (A, 1, B) with <paramref name="keepDim"/>;
+    /// NaN counts as the largest. The gradient of the values goes to those first occurrences.
     /// </summary>
     public (Tensor Values, Tensor Indices) Max(int dim, bool keepDim = false)
     {
@@ -81,10 +85,10 @@ public sealed partial class Tensor
         return (recorded, indices);
     }
 
-    /// <summary>Index of the largest element along <paramref name="dim"/> (first on ties), as floats.</summary>
+    /// <summary>Index of the largest element along <paramref name="dim"/> (first on ties), as floats: (A, D, B) → (A, B), or (A, 1, B) with <paramref name="keepDim"/>.</summary>
     public Tensor Argmax(int dim, bool keepDim = false) => Detach().Max(dim, keepDim).Indices;
 
-    /// <summary>Index of the largest element of the flattened tensor, as a 0-dimensional tensor.</summary>
+    /// <summary>Index of the largest element of the flattened tensor (first on ties), as a 0-dimensional tensor.</summary>
     public Tensor Argmax() => Detach().Reshape(-1).Max(0).Indices;
 
     private static int[] ReducedShape(int[] shape, int dim, bool keepDim) =>

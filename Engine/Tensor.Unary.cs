@@ -5,31 +5,31 @@ namespace ConvEngine;
 // One-input element-wise functions and the activations, forward and backward side by side.
 public sealed partial class Tensor
 {
-    /// <summary>−x.</summary>
+    /// <summary>−x for every element; same shape.</summary>
     public Tensor Neg() => Affine(-1f, 0f, "NegBackward0");
 
-    /// <summary>e^x.</summary>
+    /// <summary>e^x for every element; same shape.</summary>
     public Tensor Exp() => UnaryWithDerivative(UnaryOp.Exp, "ExpBackward0");
 
-    /// <summary>Natural logarithm.</summary>
+    /// <summary>Natural logarithm of every element (NaN below 0, −∞ at 0); same shape.</summary>
     public Tensor Log() => UnaryWithDerivative(UnaryOp.Log, "LogBackward0");
 
-    /// <summary>Square root.</summary>
+    /// <summary>Square root of every element (NaN below 0); same shape.</summary>
     public Tensor Sqrt() => UnaryWithDerivative(UnaryOp.Sqrt, "SqrtBackward0");
 
-    /// <summary>|x|.</summary>
+    /// <summary>|x| for every element; same shape.</summary>
     public Tensor Abs() => UnaryWithDerivative(UnaryOp.Abs, "AbsBackward0");
 
-    /// <summary>x ^ exponent, as PyTorch's <c>x ** 2</c>.</summary>
+    /// <summary>x ^ <paramref name="exponent"/> for every element, as PyTorch's <c>x ** 2</c>; same shape.</summary>
     public Tensor Pow(float exponent) => UnaryWithDerivative(UnaryOp.PowScalar, "PowBackward0", exponent);
 
-    /// <summary>1 / (1 + e^−x).</summary>
+    /// <summary>1 / (1 + e^−x) for every element; same shape.</summary>
     public Tensor Sigmoid() => UnaryWithDerivative(UnaryOp.Sigmoid, "SigmoidBackward0");
 
-    /// <summary>max(x, 0).</summary>
+    /// <summary>max(x, 0) for every element (NaN stays NaN); same shape.</summary>
     public Tensor Relu() => UnaryWithDerivative(UnaryOp.Relu, "ReluBackward0");
 
-    /// <summary>Hyperbolic tangent.</summary>
+    /// <summary>tanh x for every element; same shape.</summary>
     public Tensor Tanh() => UnaryWithDerivative(UnaryOp.Tanh, "TanhBackward0");
 
     // y = f(x); the backward kernel reads x or y as the derivative needs (see IBackend.UnaryBackward).

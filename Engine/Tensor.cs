@@ -12,6 +12,7 @@ public sealed partial class Tensor
 {
     private readonly int[] _shape, _strides;
     private bool _requiresGrad;
+    private Tensor? _grad;
 
     internal Tensor(DeviceBuffer buffer, int[] shape, int[] strides, int offset, Device device)
     {
@@ -76,8 +77,15 @@ public sealed partial class Tensor
         }
     }
 
-    /// <summary>The accumulated gradient of a leaf after <see cref="Backward"/>; null until then or after ZeroGrad.</summary>
-    public Tensor? Grad { get; set; }
+    /// <summary>
+    /// The accumulated gradient of a leaf after <see cref="Backward"/>; null until then or after ZeroGrad. A
+    /// gradient lives as long as its tensor, so one assigned here is taken out of any <see cref="TensorScope"/>.
+    /// </summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set => _grad = value is null ? null : TensorScope.Escape(value);
+    }
 
     /// <summary>The recorded operation that produced this tensor, or null for a leaf.</summary>
     internal Node? GradFn { get; private set; }
@@ -98,10 +106,11 @@ public sealed partial class Tensor
     /// <summary>
     /// Wraps a kernel result; when gradients are being recorded and any input requires one, attaches
     /// <paramref name="backward"/>, which maps the output's gradient to one gradient per input
-    /// (null where the input needs none).
+    /// (null where the input needs none). Under <see cref="AnomalyMode"/> the result is checked first.
     /// </summary>
     internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
     {
+        if (AnomalyMode.Enabled) AnomalyMode.CheckForward(name, result);
         if (!GradMode.IsEnabled) return result;
         foreach (var input in inputs)
         {
@@ -138,13 +147,15 @@ public sealed partial class Tensor
         return dst;
     }
 
-    /// <summary>Throws PyTorch's error unless every tensor is on <paramref name="device"/>.</summary>
-    internal static void CheckSameDevice(Device device, params Tensor?[] tensors)
+    /// <summary>
+    /// Throws PyTorch's error unless every tensor is on <paramref name="first"/>'s device, naming that device first
+    /// as PyTorch names the first operand's: an op's weight (the model's device) before its input, a before b.
+    /// </summary>
+    internal static void CheckSameDevice(Tensor first, params Tensor?[] others)
     {
-        foreach (var t in tensors)
-            if (t is not null && !t.Device.Equals(device))
-                throw new ConvEngineException(
-                    $"Expected all tensors to be on the same device, but found at least two devices, {t.Device.Name} and {device.Name}!");
+        foreach (var t in others)
+            if (t is not null && !t.Device.Equals(first.Device))
+                throw new ConvEngineException(DeviceErrors.Mismatch(first.Device.Name, t.Device.Name));
     }
 
     internal static int NormalizeDim(int dim, int rank)

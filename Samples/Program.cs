@@ -8,7 +8,8 @@ namespace ConvEngine.Samples;
 /// The command line: <c>convengine-samples &lt;command&gt; [--device cpu|opencl|cuda|auto]</c>, one command per
 /// d2l example in <see cref="Commands"/>, plus LeNet's training, evaluation and prediction. Parse errors (an unknown command or option, a malformed value) print
 /// the error and the usage and exit 1; a <see cref="ConvEngineException"/> (an unavailable device, an invalid
-/// option value) prints one <c>error: …</c> line to stderr and exits 1.
+/// option value, a bad file, a diverging run) prints one <c>error: …</c> line to stderr and exits 1; any other
+/// exception is a bug, and prints one <c>error: unexpected …</c> line and exits 2.
 /// </summary>
 public static class Program
 {
@@ -46,6 +47,12 @@ public static class Program
                     error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
                     return 1;
                 }
+                catch (Exception e)
+                {
+                    // Not one of ConvEngine's own errors, so a bug: still one line, never a stack trace, and its own exit code.
+                    error.WriteLine($"error: unexpected {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")} (a bug in ConvEngine; please report it with the command line)");
+                    return 2;
+                }
             });
             return command;
         }
@@ -75,13 +82,12 @@ public static class Program
         {
             Description = "Train d2l's hand-written Conv2D (corr2d + scalar bias) instead of nn.Conv2d",
         };
+        var learnKernelAnomaly = DetectAnomalyOption();
         var learnKernel = WithDevice("learn-kernel", "Learn the edge kernel from X and Y by gradient descent (6.2.4)",
             (parseResult, device) => LearnKernelCommand.Run(output, device, parseResult.GetValue(lrOption),
-                parseResult.GetValue(iterationsOption), parseResult.GetValue(seedOption), parseResult.GetValue(biasOption)));
-        learnKernel.Add(lrOption);
-        learnKernel.Add(iterationsOption);
-        learnKernel.Add(seedOption);
-        learnKernel.Add(biasOption);
+                parseResult.GetValue(iterationsOption), parseResult.GetValue(seedOption), parseResult.GetValue(biasOption),
+                parseResult.GetValue(learnKernelAnomaly)));
+        foreach (var option in new Option[] { lrOption, iterationsOption, seedOption, biasOption, learnKernelAnomaly }) learnKernel.Add(option);
         root.Add(learnKernel);
 
         root.Add(WithDevice("padding-stride", "Output shapes of convolutions with padding and stride (6.3)",
@@ -120,10 +126,12 @@ public static class Program
         var outFolder = new Option<string?>("--out") { Description = "Run folder for the checkpoint, history.csv and curves.svg [default: runs/<variant>-<yyyyMMdd-HHmmss>]" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the initial weights (as torch.manual_seed) and of the shuffling [default: 0]" };
         var resume = new Option<string?>("--resume") { Description = "Continue a run: its folder, model.safetensors or optimizer.safetensors" };
+        var detectAnomaly = DetectAnomalyOption();
         var command = withDevice("lenet", "Train LeNet on Fashion-MNIST (6.6): one line per epoch, checkpoints, history.csv, curves.svg",
             (r, device) => LeNetCommand.Run(output, device, new LeNetOptions(r.GetValue(variant), r.GetValue(epochs),
-                r.GetValue(batchSize), r.GetValue(lr), r.GetValue(data), r.GetValue(outFolder), r.GetValue(seed), r.GetValue(resume))));
-        foreach (var option in new Option[] { variant, epochs, batchSize, lr, data, outFolder, seed, resume }) command.Add(option);
+                r.GetValue(batchSize), r.GetValue(lr), r.GetValue(data), r.GetValue(outFolder), r.GetValue(seed), r.GetValue(resume),
+                r.GetValue(detectAnomaly))));
+        foreach (var option in new Option[] { variant, epochs, batchSize, lr, data, outFolder, seed, resume, detectAnomaly }) command.Add(option);
         return command;
     }
 
@@ -150,6 +158,11 @@ public static class Program
         command.Add(data);
         return command;
     }
+
+    private static Option<bool> DetectAnomalyOption() => new("--detect-anomaly")
+    {
+        Description = "Check every op's forward and backward outputs for NaN and Inf, stopping at the first with the op's name (slower)",
+    };
 
     private static Option<string?> DataOption() => new("--data")
     {

@@ -15,8 +15,9 @@ internal static class Chunks
             if (n > 0) body(0, n);
             return;
         }
-        // Chunk edges on multiples of 64 floats keep every chunk's vectors aligned with the others.
-        int chunk = (n / threads + 63) & ~63;
+        // A few chunks per thread, so a thread that falls behind (another process on its core) leaves chunks to
+        // the others; edges on multiples of 64 floats keep every chunk's vectors aligned with the others.
+        int chunk = (n / (4 * threads) + 63) & ~63;
         Parallel.For(0, (n + chunk - 1) / chunk, c => body(c * chunk, Math.Min(chunk, n - c * chunk)));
     }
 }

@@ -135,14 +135,17 @@ public sealed partial class CpuBackend
     {
         var plan = new DirectConv2d.Plan(p);
         float[] weightT = DirectConv2d.TransposeWeight(weight, outChannels, p.C * p.KH * p.KW);
-        int inSize = p.C * p.H * p.W, outSize = outChannels * p.OH * p.OW;
-        ForEachSampleChunk(p, plan.PaddedSize, (_, first, end, scratch, _) =>
+        int inSize = p.C * p.H * p.W, outSize = outChannels * p.OH * p.OW, sweep = DirectConv2d.ForwardSweepSamples(plan);
+        int chunkSamples = (p.N + SampleChunks(p.N) - 1) / Math.Max(1, SampleChunks(p.N));
+        ForEachSampleChunk(p, Math.Min(sweep, chunkSamples) * plan.PaddedSize, (_, first, end, scratch, _) =>
         {
             fixed (float* padded = scratch, w = weightT, b = bias, y = output)
-                for (int n = first; n < end; n++)
+                for (int n0 = first; n0 < end; n0 += sweep)
                 {
-                    DirectConv2d.Pad(p, plan, input.AsSpan(n * inSize, inSize), scratch);
-                    DirectConv2d.Forward(plan, outChannels, padded, w, b, y + (nint)n * outSize);
+                    int count = Math.Min(sweep, end - n0);
+                    for (int n = 0; n < count; n++)
+                        DirectConv2d.Pad(p, plan, input.AsSpan((n0 + n) * inSize, inSize), scratch[(n * plan.PaddedSize)..]);
+                    DirectConv2d.Forward(plan, outChannels, count, padded, w, b, y + (nint)n0 * outSize);
                 }
         });
     }

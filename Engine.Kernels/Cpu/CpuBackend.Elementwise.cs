@@ -44,7 +44,7 @@ public sealed partial class CpuBackend
             case UnaryOp.Log: TensorPrimitives.Log(xs, ys); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(xs, ys); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(xs, ys); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
+            case UnaryOp.Sigmoid: ElementwiseKernels.Sigmoid(xs, ys); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(xs, ys); break;
             case UnaryOp.Relu: TensorPrimitives.Max(xs, 0f, ys); break; // Max propagates NaN, as PyTorch's relu does
             case UnaryOp.AddScalar: TensorPrimitives.Add(xs, scalar, ys); break;

@@ -46,21 +46,14 @@ public sealed partial class CpuBackend : IBackend
         try
         {
             // A fresh array is zeroed by the runtime anyway unless asked not to be.
-            data = zeroFill ? new float[length] : GC.AllocateUninitializedArray<float>(length);
+            data = ReportingOutOfMemory(length, () => zeroFill ? new float[length] : GC.AllocateUninitializedArray<float>(length));
         }
-        catch (OutOfMemoryException)
+        catch
         {
             _cache.Untake(length);
-            throw new ConvEngineException($"out of memory on cpu: tried to allocate {4L * length} bytes; {FreeBytes()} bytes free");
+            throw;
         }
         return new CpuBuffer(this, data, _cache);
-    }
-
-    /// <summary>What the garbage collector could still hand out.</summary>
-    private static long FreeBytes()
-    {
-        var info = GC.GetGCMemoryInfo();
-        return Math.Max(0, info.TotalAvailableMemoryBytes - info.HeapSizeBytes);
     }
 
     /// <inheritdoc/>
@@ -87,7 +80,7 @@ public sealed partial class CpuBackend : IBackend
     internal static float[] Data(DeviceBuffer buffer)
     {
         if (buffer is not CpuBuffer cpu)
-            throw new ConvEngineException($"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and cpu");
+            throw new ConvEngineException(DeviceErrors.Mismatch(buffer.Backend.Name, "cpu"));
         cpu.ThrowIfReleased();
         return cpu.Data;
     }

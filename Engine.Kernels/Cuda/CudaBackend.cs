@@ -83,7 +83,7 @@ public sealed partial class CudaBackend : DialectBackend
     /// <summary>
     /// cuMemAlloc_v2 of <paramref name="bytes"/>. When the device is out of memory, frees the cache and collects
     /// garbage (dead tensors' buffers are freed by finalizers), tries once more, and then reports what was asked and
-    /// what is free.
+    /// what is free (cuMemGetInfo_v2) in an <see cref="OutOfDeviceMemoryException"/>.
     /// </summary>
     private unsafe ulong AllocateDevice(long bytes)
     {
@@ -101,8 +101,7 @@ public sealed partial class CudaBackend : DialectBackend
         {
             nuint free, total;
             CuCheck.Result(CuApi.cuMemGetInfo_v2(&free, &total), "cuMemGetInfo_v2", Where);
-            throw new ConvEngineException(
-                $"CUDA out of memory on {Where}: tried to allocate {bytes} bytes; {free} bytes free of {total}");
+            throw new OutOfDeviceMemoryException(Where, bytes, (long)free, CuCheck.Error(result, "cuMemAlloc_v2", null).Message);
         }
         CuCheck.Result(result, "cuMemAlloc_v2", Where);
         return pointer;

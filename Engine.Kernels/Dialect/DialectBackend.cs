@@ -71,7 +71,7 @@ public abstract partial class DialectBackend : IBackend
     // ---- memory ------------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length)
+    public virtual DeviceBuffer Allocate(int length)
     {
         var buffer = NewBuffer(length);
         Fill(buffer, 0, length, 0f);
@@ -87,8 +87,7 @@ public abstract partial class DialectBackend : IBackend
     internal DeviceBuffer Own(DeviceBuffer buffer)
     {
         if (!ReferenceEquals(buffer.Backend, this))
-            throw new ConvEngineException(
-                $"Expected all tensors to be on the same device, but found at least two devices, {buffer.Backend.Name} and {Name}");
+            throw new ConvEngineException(DeviceErrors.Mismatch(buffer.Backend.Name, Name));
         buffer.ThrowIfReleased();
         return buffer;
     }

@@ -55,6 +55,9 @@ public sealed partial class OpenClBackend : DialectBackend
     /// <summary>CL_DEVICE_GLOBAL_MEM_SIZE in bytes.</summary>
     public ulong GlobalMemoryBytes => _info.GlobalMemory;
 
+    /// <summary>CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest single buffer, in bytes.</summary>
+    public ulong MaxAllocationBytes => _info.MaxAllocation;
+
     /// <inheritdoc/>
     private protected override int ParallelUnits => ComputeUnits;
 
@@ -69,19 +72,28 @@ public sealed partial class OpenClBackend : DialectBackend
     // ---- memory ------------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
+    /// <remarks>Drivers may place the memory only when it is first used, so the zero fill can be what runs out.</remarks>
+    public override DeviceBuffer Allocate(int length)
+    {
+        var buffer = NewBuffer(length);
+        RetryingOutOfMemory(4L * length, () => Fill(buffer, 0, length, 0f));
+        return buffer;
+    }
+
+    /// <inheritdoc/>
     internal override unsafe OpenClBuffer NewBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0) return new OpenClBuffer(this, 0, null, null);
         long bytes = 4L * length;
-        if ((ulong)bytes > _info.MaxAllocation)
-            throw new ConvEngineException(
-                $"out of memory on {Where}: a buffer of {bytes} bytes exceeds the device's largest allocation, {_info.MaxAllocation} bytes");
+        if ((ulong)bytes > MaxAllocationBytes)
+            throw new OutOfDeviceMemoryException(Where, bytes, FreeBytes,
+                $"the device's largest allocation is {DeviceErrors.FormatBytes((long)MaxAllocationBytes)} ({MaxAllocationBytes} bytes)");
         if (_cache.Take(length) is { } cached) return new OpenClBuffer(this, length, cached, _cache);
         nint context = Context;
         try
         {
-            return RetryingOutOfMemory(() =>
+            return RetryingOutOfMemory(bytes, () =>
             {
                 int status;
                 nint mem = ClApi.clCreateBuffer(context, ClApi.MemReadWrite, (nuint)bytes, null, &status);
@@ -93,6 +105,19 @@ public sealed partial class OpenClBackend : DialectBackend
         {
             _cache.Untake(length);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Device memory neither in live buffers nor in the cache of disposed ones: CL_DEVICE_GLOBAL_MEM_SIZE less
+    /// both (OpenCL has no query for free memory; other processes' use is not counted).
+    /// </summary>
+    internal long FreeBytes
+    {
+        get
+        {
+            var stats = _cache.Stats;
+            return (long)GlobalMemoryBytes - stats.BytesInUse - stats.BytesCached;
         }
     }
 
@@ -195,23 +220,42 @@ public sealed partial class OpenClBackend : DialectBackend
     }
 
     /// <summary>
-    /// Runs <paramref name="allocate"/>; when the device reports itself out of memory, collects garbage (dead
-    /// tensors' buffers are released by finalizers) and tries once more before letting the error out.
+    /// Runs <paramref name="allocate"/> for <paramref name="bytes"/> of device memory; when the device reports itself
+    /// out of memory, frees the cache of disposed buffers, collects garbage (dead tensors' buffers are released by
+    /// finalizers) and tries once more, then
+    /// reports an <see cref="OutOfDeviceMemoryException"/> naming the call that failed.
     /// </summary>
-    private T RetryingOutOfMemory<T>(Func<T> allocate)
+    private T RetryingOutOfMemory<T>(long bytes, Func<T> allocate)
     {
         try
         {
             return allocate();
         }
-        catch (OpenClException e) when (e.Code is -4 or -5 or -6) // MEM_OBJECT_ALLOCATION_FAILURE, OUT_OF_RESOURCES, OUT_OF_HOST_MEMORY
+        catch (OpenClException e) when (IsOutOfMemory(e))
         {
             EmptyCache();
             GC.Collect();
             GC.WaitForPendingFinalizers();
+        }
+        try
+        {
             return allocate();
         }
+        catch (OpenClException e) when (IsOutOfMemory(e))
+        {
+            throw new OutOfDeviceMemoryException(Where, bytes, FreeBytes, $"{e.Function} failed: {e.CodeName}", e);
+        }
     }
+
+    /// <inheritdoc cref="RetryingOutOfMemory{T}"/>
+    private void RetryingOutOfMemory(long bytes, Action allocate) => RetryingOutOfMemory(bytes, () =>
+    {
+        allocate();
+        return true;
+    });
+
+    // CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES, CL_OUT_OF_HOST_MEMORY
+    private static bool IsOutOfMemory(OpenClException e) => e.Code is -4 or -5 or -6;
 
     /// <summary>The OpenCL buffer behind <paramref name="buffer"/>, checking it belongs to this device.</summary>
     private OpenClBuffer Mem(DeviceBuffer buffer) => (OpenClBuffer)Own(buffer);

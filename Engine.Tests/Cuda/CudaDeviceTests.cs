@@ -84,11 +84,13 @@ public sealed class CudaDeviceTests
         try
         {
             // 8 GiB at a time until the device is full (plain device memory: a failed cuMemAlloc harms nothing).
-            var e = Assert.Throws<ConvEngineException>(() =>
+            var e = Assert.Throws<OutOfDeviceMemoryException>(() =>
             {
                 for (int i = 0; i < 1024; i++) held.Add(_device.AllocateUninitialized(int.MaxValue));
             })!;
-            Assert.That(e.Message, Does.Match($@"^CUDA out of memory on {_device.Name} \(.*\): tried to allocate {4L * int.MaxValue} bytes; \d+ bytes free of {_device.TotalMemoryBytes}$"));
+            Assert.That(e.Message, Does.Match($@"^out of memory on {_device.Name} \(.*\): tried to allocate 8\.00 GiB \({4L * int.MaxValue} bytes\) "
+                + @"with .* \(\d+ bytes\) free; cuMemAlloc_v2 failed: CUDA_ERROR_OUT_OF_MEMORY"));
+            Assert.That((e.Device, e.RequestedBytes), Is.EqualTo(($"{_device.Name} ({_device.DeviceName})", 4L * int.MaxValue)));
         }
         finally
         {

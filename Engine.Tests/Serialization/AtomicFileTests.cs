@@ -8,7 +8,7 @@ namespace ConvEngine.Tests.SerializationTests;
 /// Atomic saving (issue 3, "write files atomically"; issue 7, "a crash mid-save leaves the previous
 /// checkpoint intact and loadable"). The crash is modelled at the byte level: a write callback that has
 /// already written part of the new file and then throws, which is what a process dying mid-save leaves
-/// behind in the temporary file, minus the clean-up (see the report for why no real process is killed).
+/// behind in the temporary file, minus the clean-up. KilledSaveTests kills a real process mid-save.
 /// </summary>
 [TestFixture]
 public class AtomicFileTests

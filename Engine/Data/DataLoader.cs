@@ -30,7 +30,10 @@ public sealed class DataLoader
     /// <summary>Batches per epoch.</summary>
     public int Count => (_dataset.Count + BatchSize - 1) / BatchSize;
 
-    /// <summary>One epoch of batches. Call once per epoch; shuffled loaders use a fresh order each time.</summary>
+    /// <summary>
+    /// One epoch of batches: images (n, 1, H, W) as floats in [0, 1] and labels (n) as floats, n =
+    /// <see cref="BatchSize"/> except in the last batch. Call once per epoch; shuffled loaders use a fresh order each time.
+    /// </summary>
     public IEnumerable<(Tensor Images, Tensor Labels)> Epoch()
     {
         var order = Enumerable.Range(0, _dataset.Count).ToArray();

@@ -78,7 +78,7 @@ public sealed class FashionMnist
         {
             throw new ConvEngineException(
                 $"Fashion-MNIST not found (looked in {string.Join(", ", candidates)}) and the download failed ({e.Message}); "
-                + "install it with `apt-get install dataset-fashion-mnist` or pass --data DIR with the four .gz files", e);
+                + $"install it with `apt-get install dataset-fashion-mnist` or set {EnvironmentVariable} to a folder with the four .gz files", e);
         }
         return Read(HomeFolder);
     }

@@ -18,7 +18,7 @@ public sealed record IdxFile(string Path, int[] Dims, byte[] Payload)
     public const int LabelsMagic = 2049;
 
     /// <summary>Largest payload accepted (1 GiB): corrupt dimension fields must not make us allocate without bound.</summary>
-    public const long MaxPayload = 1L << 30;
+    internal const long MaxPayload = 1L << 30;
 
     /// <summary>Reads and validates an IDX file whose magic must be <paramref name="expectedMagic"/>.</summary>
     public static IdxFile Read(string path, int expectedMagic)

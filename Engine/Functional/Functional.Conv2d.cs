@@ -36,7 +36,7 @@ public static partial class Functional
     /// <returns>(N, O, OH, OW) with OH = (H + 2·PH − KH) / SH + 1</returns>
     public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, Pair? stride = null, Pair? padding = null)
     {
-        Tensor.CheckSameDevice(input.Device, weight, bias);
+        Tensor.CheckSameDevice(weight, input, bias);
         if (input.Dim == 3) return Conv2d(input.Unsqueeze(0), weight, bias, stride, padding).Squeeze(0);
         var p = Conv2dParams.Create(input.ShapeArray, weight.ShapeArray, bias?.ShapeArray,
             (stride ?? 1).ToTuple(), (padding ?? 0).ToTuple());

@@ -12,16 +12,20 @@ public static partial class Functional
     /// <returns>(*, out)</returns>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
-        Tensor.CheckSameDevice(input.Device, weight, bias);
+        Tensor.CheckSameDevice(weight, input, bias);
         if (weight.Dim != 2) throw new ConvEngineException($"linear expects a 2-D weight, but got weight of size {weight.Shape}");
         if (input.Dim == 0) throw new ConvEngineException("linear expects an input of at least 1 dimension, but got a scalar");
         int inFeatures = weight.Size(1), outFeatures = weight.Size(0);
-        int rows = input.Numel / Math.Max(1, input.Size(-1));
+        int rows = Shapes.Numel(input.ShapeArray.AsSpan(0, input.Dim - 1)); // every leading dimension, even when In is 0
         if (input.Size(-1) != inFeatures)
             throw new ConvEngineException(
                 $"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.Size(-1)} and {inFeatures}x{outFeatures})");
-        if (bias is not null && (bias.Dim != 1 || bias.Size(0) != outFeatures))
-            throw new ConvEngineException($"linear expects a bias of size [{outFeatures}], but got bias of size {bias.Shape}");
+        if (bias is not null && bias.Dim != 1)
+            throw new ConvEngineException($"linear expects a 1-D bias of size [{outFeatures}], but got bias of size {bias.Shape}");
+        if (bias is not null && bias.Size(0) != outFeatures) // PyTorch's texts: addmm expands the bias to (rows, out); a vector input adds it
+            throw new ConvEngineException(input.Dim == 1
+                ? $"The size of tensor a ({outFeatures}) must match the size of tensor b ({bias.Size(0)}) at non-singleton dimension 0"
+                : $"The expanded size of the tensor ({outFeatures}) must match the existing size ({bias.Size(0)}) at non-singleton dimension 1.  Target sizes: [{rows}, {outFeatures}].  Tensor sizes: {bias.Shape}");
 
         var backend = input.Backend;
         DeviceBuffer x = input.Contiguous0(), w = weight.Contiguous0();

@@ -14,11 +14,15 @@ public enum Reduction
 // Log-softmax and the losses, forward and backward side by side.
 public static partial class Functional
 {
-    /// <summary>log(softmax(x)) along <paramref name="dim"/>, computed stably, as <c>F.log_softmax</c>.</summary>
+    /// <summary>
+    /// log(softmax(x)) along <paramref name="dim"/>, computed stably as x − max − log Σ exp(x − max), as
+    /// <c>F.log_softmax</c>; input (*) → output (*), e.g. logits (N, C) with dim 1.
+    /// </summary>
     public static Tensor LogSoftmax(Tensor input, int dim)
     {
         dim = Tensor.NormalizeDim(dim, input.Dim);
-        var p = ReduceParams.AroundDim(input.ShapeArray, dim);
+        // A 0-d tensor is one element along its one dimension, as in PyTorch.
+        var p = input.Dim == 0 ? new ReduceParams(1, 1, 1) : ReduceParams.AroundDim(input.ShapeArray, dim);
         var backend = input.Backend;
         var y = Tensor.Uninitialized(input.ShapeArray, input.Device);
         backend.LogSoftmax(p, input.Contiguous0(), y.Buffer);
@@ -39,7 +43,7 @@ public static partial class Functional
     /// <returns>a scalar</returns>
     public static Tensor NllLoss(Tensor logProbs, Tensor target, Reduction reduction = Reduction.Mean)
     {
-        Tensor.CheckSameDevice(logProbs.Device, target);
+        Tensor.CheckSameDevice(logProbs, target);
         if (logProbs.Dim != 2) throw new ConvEngineException($"nll_loss expects a 2-D input (N, C), but got input of size {logProbs.Shape}");
         int rows = logProbs.Size(0), cols = logProbs.Size(1);
         if (target.Dim != 1 || target.Size(0) != rows)
@@ -64,17 +68,23 @@ public static partial class Functional
     /// <param name="target">(N) class indices in [0, C), as floats</param>
     /// <param name="reduction">mean (default) or sum over the batch</param>
     /// <returns>a scalar</returns>
-    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean) =>
-        logits.Dim == 1 // unbatched: logits (C) and a 0-d target
-            ? NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction)
-            : NllLoss(LogSoftmax(logits, 1), target, reduction);
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, Reduction reduction = Reduction.Mean)
+    {
+        if (logits.Dim != 1) return NllLoss(LogSoftmax(logits, 1), target, reduction);
+        // Unbatched: logits (C) and a 0-d target (class probabilities, PyTorch's other reading of a 1-D target, are not supported).
+        if (target.Dim != 0) throw new ConvEngineException($"size mismatch (got input: {logits.Shape}, target: {target.Shape})");
+        return NllLoss(LogSoftmax(logits.Unsqueeze(0), 1), target.Reshape(1), reduction);
+    }
 
-    /// <summary>Squared error Σ(x − y)² or its mean, as <c>F.mse_loss</c>; input and target have the same shape.</summary>
+    /// <summary>
+    /// Squared error Σ(input − target)² or its mean over all elements, as <c>F.mse_loss</c>: input and target of
+    /// one shape (*), result a scalar (shape []).
+    /// </summary>
     public static Tensor MseLoss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean)
     {
         if (!input.Shape.Equals(target.Shape))
             throw new ConvEngineException($"mse_loss expects input and target of the same size, but got input of size {input.Shape} and target of size {target.Shape}");
-        Tensor.CheckSameDevice(input.Device, target);
+        Tensor.CheckSameDevice(input, target);
         Tensor diff, loss;
         using (Tensor.NoGrad())
         {

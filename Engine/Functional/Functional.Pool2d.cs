@@ -31,9 +31,10 @@ public static partial class Functional
 
     private static Tensor Pool2d(PoolMode mode, string name, Tensor input, Pair kernelSize, Pair? stride, Pair? padding)
     {
-        if (input.Dim == 3) return Pool2d(mode, name, input.Unsqueeze(0), kernelSize, stride, padding).Squeeze(0);
+        // Validated on the shape as given, so messages name it; an unbatched (C, H, W) input runs as one image.
         var p = Pool2dParams.Create(mode, input.ShapeArray, kernelSize.ToTuple(), (stride ?? kernelSize).ToTuple(),
             (padding ?? 0).ToTuple());
+        if (input.Dim == 3) return Pool2d(mode, name, input.Unsqueeze(0), kernelSize, stride, padding).Squeeze(0);
         var backend = input.Backend;
         var x = input.Contiguous0();
         var y = Tensor.Uninitialized([p.N, p.C, p.OH, p.OW], input.Device);

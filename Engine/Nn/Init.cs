@@ -4,7 +4,7 @@ namespace ConvEngine.Nn;
 public static class Init
 {
     /// <summary>(fan_in, fan_out) of a weight: (in·receptive, out·receptive) for (out, in, kh, kw) or (out, in).</summary>
-    public static (int FanIn, int FanOut) Fans(Tensor weight)
+    internal static (int FanIn, int FanOut) Fans(Tensor weight)
     {
         if (weight.Dim < 2)
             throw new ConvEngineException("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");

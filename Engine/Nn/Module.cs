@@ -12,7 +12,7 @@ public abstract class Module
     private readonly List<(string Name, Tensor? Value)> _parameters = [];
     private readonly List<(string Name, Module Module)> _children = [];
 
-    /// <summary>Computes the layer's output.</summary>
+    /// <summary>Computes the layer's output from <paramref name="input"/> (PyTorch's <c>forward</c>); each layer documents its shapes.</summary>
     public abstract Tensor Forward(Tensor input);
 
     /// <summary>Whether the module is in training mode (PyTorch's <c>training</c>); no layer here behaves differently yet.</summary>
@@ -106,6 +106,16 @@ public abstract class Module
         foreach (var (_, child) in _children) child.To(device);
         return this;
     }
+
+    /// <summary>
+    /// A table of the layers with each one's output shape and parameter count, then the totals, like torchinfo's
+    /// <c>summary(model, input_size)</c>. It runs a zero tensor of <paramref name="inputShape"/> (batch
+    /// included, e.g. <c>1, 1, 28, 28</c> for (N, C, H, W)) through the model on its parameters' device, without
+    /// recording gradients. A <see cref="Sequential"/> is listed layer by layer (nested ones indented); any
+    /// other module is one row counting its children's parameters too. A layer that rejects its input's shape
+    /// is named in the error.
+    /// </summary>
+    public string Summary(params int[] inputShape) => ModuleSummary.Of(this, inputShape);
 
     /// <summary>The one-line description inside PyTorch's repr, e.g. <c>in_features=400, out_features=120, bias=True</c>.</summary>
     protected virtual string ExtraRepr() => "";

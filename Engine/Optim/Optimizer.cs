@@ -79,20 +79,24 @@ public abstract class Optimizer
         for (int i = 0; i < Params.Length; i++) RestoreState(i, byParam[i]);
     }
 
-    /// <summary>The names of parameter <paramref name="index"/>'s state entries with the shape each must have.</summary>
-    protected abstract IReadOnlyDictionary<string, int[]> StateShapes(int index);
+    // The state protocol below defaults to an optimizer without state, so a custom optimizer only needs Step().
 
-    /// <summary>Parameter <paramref name="index"/>'s current state as copies; empty when it has none yet.</summary>
-    protected abstract IEnumerable<KeyValuePair<string, Tensor>> SaveState(int index);
+    /// <summary>The names of parameter <paramref name="index"/>'s state entries with the shape each must have (none by default).</summary>
+    protected virtual IReadOnlyDictionary<string, int[]> StateShapes(int index) => NoState;
+
+    /// <summary>Parameter <paramref name="index"/>'s current state as copies; empty when it has none (yet).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, Tensor>> SaveState(int index) => [];
 
     /// <summary>Problems with the values of a complete, correctly shaped entry set (e.g. a step that is not a positive integer).</summary>
     protected virtual IEnumerable<string> CheckValues(int index, IReadOnlyDictionary<string, Tensor> state) => [];
 
-    /// <summary>Replaces parameter <paramref name="index"/>'s state with validated entries, or clears it when null.</summary>
-    protected abstract void RestoreState(int index, IReadOnlyDictionary<string, Tensor>? state);
+    /// <summary>Replaces parameter <paramref name="index"/>'s state with validated entries, or clears it when null (nothing to do by default).</summary>
+    protected virtual void RestoreState(int index, IReadOnlyDictionary<string, Tensor>? state) { }
+
+    private static readonly IReadOnlyDictionary<string, int[]> NoState = new Dictionary<string, int[]>();
 
     /// <summary>A copy of a state buffer shaped like parameter <paramref name="index"/>.</summary>
-    protected Tensor Snapshot(int index, DeviceBuffer buffer)
+    private protected Tensor Snapshot(int index, DeviceBuffer buffer)
     {
         var p = Params[index];
         var copy = Tensor.Empty((int[])p.ShapeArray.Clone(), p.Device);
@@ -101,7 +105,7 @@ public abstract class Optimizer
     }
 
     /// <summary>A new state buffer for parameter <paramref name="index"/> holding <paramref name="value"/>'s elements.</summary>
-    protected DeviceBuffer Restore(int index, Tensor value)
+    private protected DeviceBuffer Restore(int index, Tensor value)
     {
         var p = Params[index];
         var buffer = p.Backend.Allocate(p.Numel);

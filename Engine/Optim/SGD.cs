@@ -52,11 +52,9 @@ public sealed class SGD : Optimizer
         }
     }
 
-    private static readonly IReadOnlyDictionary<string, int[]> NoState = new Dictionary<string, int[]>();
-
     /// <inheritdoc/>
     protected override IReadOnlyDictionary<string, int[]> StateShapes(int index) =>
-        Momentum == 0 ? NoState : new Dictionary<string, int[]> { ["momentum_buffer"] = Params[index].Shape.ToArray() };
+        Momentum == 0 ? base.StateShapes(index) : new Dictionary<string, int[]> { ["momentum_buffer"] = Params[index].Shape.ToArray() };
 
     /// <inheritdoc/>
     protected override IEnumerable<KeyValuePair<string, Tensor>> SaveState(int index)

@@ -15,7 +15,7 @@ namespace ConvEngine.Serialization;
 public static class SafeTensors
 {
     /// <summary>Largest header accepted, as the reference implementation (100 MB).</summary>
-    public const long MaxHeaderLength = 100_000_000;
+    internal const long MaxHeaderLength = 100_000_000;
 
     private static readonly Dictionary<string, int> DtypeSizes = new()
     {

@@ -6,17 +6,21 @@ using ConvEngine.Samples.Training;
 
 namespace ConvEngine.Samples.Commands;
 
-/// <summary>The <c>lenet</c> command line; null means "not given" (the variant's default, or the checkpoint's value on resume).</summary>
+/// <summary>
+/// The <c>lenet</c> command line; null means "not given" (the variant's default, or the checkpoint's value on resume).
+/// <paramref name="DetectAnomaly"/> turns on <see cref="Autograd.AnomalyMode"/> for the run.
+/// </summary>
 public sealed record LeNetOptions(
     string? Variant = null, int Epochs = LeNetCommand.DefaultEpochs, int? BatchSize = null, float? Lr = null,
-    string? Data = null, string? Out = null, int? Seed = null, string? Resume = null);
+    string? Data = null, string? Out = null, int? Seed = null, string? Resume = null, bool DetectAnomaly = false);
 
 /// <summary>
 /// d2l 6.6: trains LeNet on Fashion-MNIST with minibatch steps, printing one line per epoch
 /// (<c>epoch 3 loss 0.385 train acc 0.862 test acc 0.865 time 3.95 s 15190 ex/s</c>, the time counting the
 /// training steps only) and, on a terminal, a live progress bar. After every epoch the run folder gets the model,
 /// the optimizer state, <c>history.csv</c> and <c>curves.svg</c>; <c>--resume</c> continues such a folder up to
-/// <c>--epochs</c> in total, with the settings it was started with.
+/// <c>--epochs</c> in total, with the settings it was started with. A run that diverges (see <see cref="Trainer"/>)
+/// stops with a <see cref="ConvEngineException"/> saying so; the folder keeps the last good epoch's checkpoint.
 /// </summary>
 public static class LeNetCommand
 {
@@ -81,6 +85,14 @@ public static class LeNetCommand
                 throw new ConvEngineException($"{Path.Combine(resume.Folder, Checkpoint.OptimizerFile)}: {e.Message}", e);
             }
         }
+        try
+        {
+            Directory.CreateDirectory(folder); // now, rather than after an epoch of training
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConvEngineException($"--out {folder}: cannot create the run folder: {e.Message}", e);
+        }
         var train = new DataLoader(data.Train, run.BatchSize, shuffle: true, seed: run.Seed, device: device);
         // Each epoch draws the next order from the seeded stream: skipping the trained epochs' draws makes a
         // resumed run see the batches the uninterrupted one would have.
@@ -92,9 +104,20 @@ public static class LeNetCommand
             + $"{LeNet.OptimizerName(run.Variant)} lr {run.Lr:R}, seed {run.Seed}; data {data.Folder}; run folder {folder}"));
         var trainer = new Trainer(net, optimizer, train, test);
         var display = ITrainingDisplay.For(output);
+        using var anomaly = options.DetectAnomaly ? Autograd.AnomalyMode.Detect() : null;
         for (int epoch = history.Count + 1; epoch <= options.Epochs; epoch++)
         {
-            var result = trainer.RunEpoch(epoch, display);
+            EpochResult result;
+            try
+            {
+                result = trainer.RunEpoch(epoch, display);
+            }
+            catch (TrainingDivergedException e)
+            {
+                string kept = history.Count == 0 ? "no checkpoint was written" : $"{folder} keeps the checkpoint of epoch {history.Count}";
+                throw new ConvEngineException(string.Create(CultureInfo.InvariantCulture,
+                    $"{e.Message} with lr {run.Lr:R}; try a lower --lr ({kept})"), e);
+            }
             output.WriteLine(result);
             history.Add(result);
             Checkpoint.Save(folder, net, optimizer, run, history);
@@ -111,6 +134,7 @@ public static class LeNetCommand
         if (o.Lr is { } lr && !(lr > 0 && float.IsFinite(lr)))
             throw new ConvEngineException($"--lr must be positive and finite, but got {lr.ToString(CultureInfo.InvariantCulture)}");
         if (o.Seed < 0) throw new ConvEngineException($"--seed must not be negative, but got {o.Seed}");
+        if (o.Out is { } folder && string.IsNullOrWhiteSpace(folder)) throw new ConvEngineException("--out must name a folder, but got an empty string");
     }
 
     // A resumed run keeps the settings it started with; a different explicit value would silently change the run.

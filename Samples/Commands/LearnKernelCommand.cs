@@ -31,10 +31,12 @@ public static class LearnKernelCommand
     /// Trains the kernel and prints the loss about five times (every 2 of nn.Conv2d's 10 iterations, as d2l does),
     /// then the learned parameters. Seeds <see cref="Generator.Default"/> with <paramref name="seed"/> first,
     /// as <c>torch.manual_seed</c> would, so the initial kernel is PyTorch's for that seed. A null learning
-    /// rate or iteration count takes the chosen version's default above.
+    /// rate or iteration count takes the chosen version's default above. <paramref name="detectAnomaly"/> turns on
+    /// <see cref="Autograd.AnomalyMode"/>; a loss that stops being finite ends the run with a
+    /// <see cref="ConvEngineException"/> naming the iteration.
     /// </summary>
     public static void Run(TextWriter output, Device device, float? learningRate = null, int? iterations = null,
-        ulong seed = 0, bool bias = false)
+        ulong seed = 0, bool bias = false, bool detectAnomaly = false)
     {
         float lr = learningRate ?? (bias ? HandWrittenLearningRate : Conv2dLearningRate);
         int steps = iterations ?? (bias ? HandWrittenIterations : Conv2dIterations);
@@ -43,6 +45,7 @@ public static class LearnKernelCommand
         if (!(lr > 0) || !float.IsFinite(lr))
             throw new ConvEngineException($"--lr must be positive and finite, but got {lr.ToString(CultureInfo.InvariantCulture)}");
         Generator.Default.ManualSeed(seed);
+        using var anomaly = detectAnomaly ? Autograd.AnomalyMode.Detect() : null;
 
         // The training pair from the edge-detection section: X (6, 8) and Y (6, 7).
         var X = Tensor.Ones([6, 8], device);
@@ -73,6 +76,7 @@ public static class LearnKernelCommand
             var l = (yHat - Y).Pow(2f);          // squared error per output pixel
             conv2d.ZeroGrad();                   // gradients accumulate, so clear last step's
             var loss = l.Sum();                  // a scalar, so Backward needs no seed gradient
+            StopIfDiverged(loss, i + 1, lr);
             loss.Backward();
 
             // A plain gradient step on the raw data (PyTorch's weight.data[:] -= lr * weight.grad): the
@@ -95,6 +99,7 @@ public static class LearnKernelCommand
             var l = (yHat - Y).Pow(2f);
             conv2d.ZeroGrad();
             var loss = l.Sum();
+            StopIfDiverged(loss, i + 1, lr);
             loss.Backward();
 
             // Both parameters take the same plain step: the kernel (1, 2) and the bias (1).
@@ -106,6 +111,15 @@ public static class LearnKernelCommand
         // The kernel approaches [1, −1] and the bias 0: Y has no offset to learn.
         output.WriteLine($"weight: {conv2d.Weight.Data}");
         output.WriteLine($"bias: {conv2d.Bias.Data}");
+    }
+
+    // A loss that overflowed to Inf or NaN never comes back: stop, rather than print nan for the remaining iterations.
+    private static void StopIfDiverged(Tensor loss, int iteration, float lr)
+    {
+        float value = loss.Item();
+        if (!float.IsFinite(value))
+            throw new ConvEngineException(string.Create(CultureInfo.InvariantCulture,
+                $"training diverged at iteration {iteration}: the loss became {(float.IsNaN(value) ? "nan" : "inf")} with lr {lr:R}; try a lower --lr"));
     }
 
     // The loss this step measured, before its own update changed the weight (d2l prints l.sum() likewise).

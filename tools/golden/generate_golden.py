@@ -146,7 +146,7 @@ FAMILIES = {  # file name -> groups of (op, attrs, inputs[, grad names]); built 
     "matmul": lambda: [[("matmul", {}, {"a": r(n, k), "b": r(k, m)}) for n, k, m in [
         (1, 1, 1), (1, 4, 3), (3, 1, 2), (2, 3, 1), (4, 5, 6), (7, 3, 5), (1, 5, 1), (6, 8, 4)]]],
     "activations": lambda: [[(op, {}, {"input": nonzero(*s) * scale}) for s, scale in [
-        ((5,), 1), ((3, 4), 1), ((2, 3, 4, 5), 1), ((1, 1), 1), ((4, 6), 4)]] for op in ("sigmoid", "relu", "tanh")],
+        ((5,), 1), ((3, 4), 1), ((2, 3, 4, 5), 1), ((1, 1), 1), ((4, 6), 4), ((3, 37), 40)]] for op in ("sigmoid", "relu", "tanh")],
     "log_softmax": lambda: [[("log_softmax", {"dim": d}, {"input": r(*s) * scale}) for s, scale in [
         ((2, 5), 1), ((4, 3), 1), ((1, 6), 1), ((5, 1), 1), ((3, 10), 10)]] for d in (1, 0)],
     "losses": lambda: [

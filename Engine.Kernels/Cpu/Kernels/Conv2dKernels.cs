@@ -106,10 +106,10 @@ internal static unsafe class Conv2dKernels
     /// <summary>
     /// The per-sample forward problem whose output is p's gradInput (see <see cref="TransposedForward"/>): input
     /// gradOut (N, O, OH, OW) padded by (KH − 1 − PH, KW − 1 − PW), weight (C, O, KH, KW); null unless stride 1
-    /// and padding below the kernel size.
+    /// and padding below the kernel size (or without input channels, whose gradient is empty).
     /// </summary>
     public static Conv2dParams? Transposed(Conv2dParams p) =>
-        IsShifted(p) && p.PH < p.KH && p.PW < p.KW
+        IsShifted(p) && p.PH < p.KH && p.PW < p.KW && p.C > 0
             ? Conv2dParams.Create([p.N, p.O, p.OH, p.OW], [p.C, p.O, p.KH, p.KW], null, (1, 1), (p.KH - 1 - p.PH, p.KW - 1 - p.PW))
             : null;
 

@@ -25,8 +25,13 @@ internal static unsafe class DirectConv2d
 {
     private const int Lanes = 16;
 
-    /// <summary>Whether the direct kernels handle <paramref name="p"/>: AVX-512 and stride 1.</summary>
-    public static bool Applies(Conv2dParams p) => Avx512F.IsSupported && p.SH == 1 && p.SW == 1;
+    /// <summary>
+    /// Whether the direct kernels handle <paramref name="p"/>: AVX-512, stride 1, and a padded image small enough
+    /// (128 KB) for every tap's reads to stay in the core's cache; larger layers go through the packed GEMM,
+    /// which blocks for the cache.
+    /// </summary>
+    public static bool Applies(Conv2dParams p) =>
+        Avx512F.IsSupported && p.SH == 1 && p.SW == 1 && (long)p.C * (p.H + 2 * p.PH) * (p.W + 2 * p.PW) <= 32 * 1024;
 
     /// <summary>
     /// Whether the weight gradient should go this way: every register tile sweeps a group of samples' padded
@@ -35,6 +40,9 @@ internal static unsafe class DirectConv2d
     /// </summary>
     public static bool AppliesToWeightGrad(Conv2dParams p) =>
         Applies(p) && new Plan(p).PaddedSize + p.O * p.OH * p.OW <= SweepFloats / 8;
+
+    /// <summary>How many samples one sweep of the output tiles covers: their padded images fill a quarter of <see cref="SweepFloats"/>.</summary>
+    public static int ForwardSweepSamples(Plan plan) => Math.Max(1, SweepFloats / 4 / plan.PaddedSize);
 
     /// <summary>Floats of padded images and gradients one sweep of the weight-gradient tiles covers (1 MB, an L2 cache).</summary>
     private const int SweepFloats = 256 * 1024;
@@ -120,52 +128,79 @@ internal static unsafe class DirectConv2d
     }
 
     /// <summary>
-    /// output (O, OH, OW) = weight ⋆ padded + bias for one sample, overwritten; <paramref name="weightT"/> from
-    /// <see cref="TransposeWeight"/>, <paramref name="bias"/> null for none.
+    /// output (samples, O, OH, OW) = weight ⋆ padded + bias, overwritten, for <paramref name="samples"/> padded
+    /// images <see cref="Plan.PaddedSize"/> apart; <paramref name="weightT"/> from <see cref="TransposeWeight"/>,
+    /// <paramref name="bias"/> null for none. The tiles run over the position vectors of all the samples as
+    /// one list, so a sample's last few vectors share a tile with the next sample's first.
     /// </summary>
-    public static void Forward(Plan plan, int outChannels, float* padded, float* weightT, float* bias, float* output)
+    public static void Forward(Plan plan, int outChannels, int samples, float* padded, float* weightT, float* bias, float* output)
     {
-        int vectors = plan.InBase.Length, taps = plan.TapOffsets.Length, block = ChannelBlock(outChannels);
-        int ldw = RoundUp(outChannels, block);
-        fixed (int* offsets = plan.TapOffsets)
-        {
+        int taps = plan.TapOffsets.Length, block = ChannelBlock(outChannels), ldw = RoundUp(outChannels, block);
+        using var sweep = new Sweep(plan, outChannels, samples);
+        int vectors = sweep.Vectors;
+        fixed (int* offsets = plan.TapOffsets, inBase = sweep.InBase, outBase = sweep.OutBase, live = sweep.Live)
             for (int o0 = 0; o0 < outChannels; o0 += block)
             {
-                var store = new OutputStore(plan, output, bias, o0, Math.Min(block, outChannels - o0));
+                var store = new OutputStore(output, plan.OutPlane, outBase, live, bias, o0, Math.Min(block, outChannels - o0));
                 if (block == 6)
                     for (int j = 0; j < vectors; j += 4)
-                        Tile6x4(plan, j, Math.Min(4, vectors - j), padded, offsets, taps, weightT + o0, ldw, store);
+                        Tile6x4(inBase, j, Math.Min(4, vectors - j), padded, offsets, taps, weightT + o0, ldw, store);
                 else
                     for (int j = 0; j < vectors; j += 3)
-                        Tile8x3(plan, j, Math.Min(3, vectors - j), padded, offsets, taps, weightT + o0, ldw, store);
+                        Tile8x3(inBase, j, Math.Min(3, vectors - j), padded, offsets, taps, weightT + o0, ldw, store);
             }
+    }
+
+    /// <summary>
+    /// The position vectors of a group of samples as one list: where each starts in the samples' padded images
+    /// (<see cref="Plan.PaddedSize"/> apart) and in their outputs (O·OH·OW apart), and its live lanes.
+    /// </summary>
+    private readonly struct Sweep : IDisposable
+    {
+        public Sweep(Plan plan, int outChannels, int samples)
+        {
+            int perSample = plan.InBase.Length;
+            Vectors = samples * perSample;
+            (InBase, OutBase, Live) = (ArrayPool<int>.Shared.Rent(Vectors), ArrayPool<int>.Shared.Rent(Vectors), ArrayPool<int>.Shared.Rent(Vectors));
+            for (int n = 0, v = 0; n < samples; n++)
+                for (int j = 0; j < perSample; j++, v++)
+                    (InBase[v], OutBase[v], Live[v]) = (n * plan.PaddedSize + plan.InBase[j], n * outChannels * plan.OutPlane + plan.OutBase[j], plan.Live[j]);
+        }
+
+        public int Vectors { get; }
+        public int[] InBase { get; }
+        public int[] OutBase { get; }
+        public int[] Live { get; }
+
+        public void Dispose()
+        {
+            ArrayPool<int>.Shared.Return(InBase);
+            ArrayPool<int>.Shared.Return(OutBase);
+            ArrayPool<int>.Shared.Return(Live);
         }
     }
 
     /// <summary>Writes accumulators of output channels o0 .. o0 + rows, position vectors j .., adding the bias.</summary>
-    private readonly ref struct OutputStore(Plan plan, float* output, float* bias, int o0, int rows)
+    private readonly ref struct OutputStore(float* output, int plane, int* outBase, int* live, float* bias, int o0, int rows)
     {
-        private readonly int[] _outBase = plan.OutBase, _live = plan.Live;
-        private readonly int _plane = plan.OutPlane;
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Put(int m, int j, int v, int count, Vector512<float> acc)
         {
             if (m >= rows || v >= count) return;
             int o = o0 + m;
             if (bias is not null) acc += Vector512.Create(bias[o]);
-            Avx512F.MaskStore(output + (nint)o * _plane + _outBase[j + v], Mask(_live[j + v]), acc);
+            Avx512F.MaskStore(output + (nint)o * plane + outBase[j + v], Mask(live[j + v]), acc);
         }
     }
 
     /// <summary>6 output channels × position vectors j .. j + count (count ≤ 4; missing ones repeat the first and are not stored).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile6x4(Plan plan, int j, int count, float* padded, int* offsets, int taps, float* w, int ldw, in OutputStore store)
+    private static void Tile6x4(int* inBase, int j, int count, float* padded, int* offsets, int taps, float* w, int ldw, in OutputStore store)
     {
-        float* x0 = padded + plan.InBase[j];
-        float* x1 = count > 1 ? padded + plan.InBase[j + 1] : x0;
-        float* x2 = count > 2 ? padded + plan.InBase[j + 2] : x0;
-        float* x3 = count > 3 ? padded + plan.InBase[j + 3] : x0;
+        float* x0 = padded + inBase[j];
+        float* x1 = count > 1 ? padded + inBase[j + 1] : x0;
+        float* x2 = count > 2 ? padded + inBase[j + 2] : x0;
+        float* x3 = count > 3 ? padded + inBase[j + 3] : x0;
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default,
             c12 = default, c13 = default, c20 = default, c21 = default, c22 = default, c23 = default,
             c30 = default, c31 = default, c32 = default, c33 = default, c40 = default, c41 = default,
@@ -203,11 +238,11 @@ internal static unsafe class DirectConv2d
 
     /// <summary>8 output channels × position vectors j .. j + count (count ≤ 3), as <see cref="Tile6x4"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile8x3(Plan plan, int j, int count, float* padded, int* offsets, int taps, float* w, int ldw, in OutputStore store)
+    private static void Tile8x3(int* inBase, int j, int count, float* padded, int* offsets, int taps, float* w, int ldw, in OutputStore store)
     {
-        float* x0 = padded + plan.InBase[j];
-        float* x1 = count > 1 ? padded + plan.InBase[j + 1] : x0;
-        float* x2 = count > 2 ? padded + plan.InBase[j + 2] : x0;
+        float* x0 = padded + inBase[j];
+        float* x1 = count > 1 ? padded + inBase[j + 1] : x0;
+        float* x2 = count > 2 ? padded + inBase[j + 2] : x0;
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default,
             c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default,
             c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default,
@@ -252,25 +287,13 @@ internal static unsafe class DirectConv2d
     /// </summary>
     public static void AccumulateWeightGrad(Plan plan, int outChannels, int samples, float* padded, float* gradOutput, float* gradWeight)
     {
-        int taps = plan.TapOffsets.Length, perSample = plan.InBase.Length, vectors = samples * perSample;
-        int[] inBase = ArrayPool<int>.Shared.Rent(vectors), outBase = ArrayPool<int>.Shared.Rent(vectors), live = ArrayPool<int>.Shared.Rent(vectors);
-        try
-        {
-            for (int n = 0, v = 0; n < samples; n++)
-                for (int j = 0; j < perSample; j++, v++)
-                    (inBase[v], outBase[v], live[v]) = (n * plan.PaddedSize + plan.InBase[j], n * outChannels * plan.OutPlane + plan.OutBase[j], plan.Live[j]);
-            fixed (int* offsets = plan.TapOffsets, ib = inBase, ob = outBase, lv = live)
-                for (int o0 = 0; o0 < outChannels; o0 += 6)
-                    for (int t0 = 0; t0 < taps; t0 += 4)
-                        GradTile6x4(vectors, ib, ob, lv, padded, offsets, t0, Math.Min(4, taps - t0),
-                            gradOutput, plan.OutPlane, o0, Math.Min(6, outChannels - o0), gradWeight + (nint)o0 * taps + t0, taps);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(inBase);
-            ArrayPool<int>.Shared.Return(outBase);
-            ArrayPool<int>.Shared.Return(live);
-        }
+        int taps = plan.TapOffsets.Length;
+        using var sweep = new Sweep(plan, outChannels, samples);
+        fixed (int* offsets = plan.TapOffsets, inBase = sweep.InBase, outBase = sweep.OutBase, live = sweep.Live)
+            for (int o0 = 0; o0 < outChannels; o0 += 6)
+                for (int t0 = 0; t0 < taps; t0 += 4)
+                    GradTile6x4(sweep.Vectors, inBase, outBase, live, padded, offsets, t0, Math.Min(4, taps - t0),
+                        gradOutput, plan.OutPlane, o0, Math.Min(6, outChannels - o0), gradWeight + (nint)o0 * taps + t0, taps);
     }
 
     /// <summary>
