@@ -1,4 +1,5 @@
 using ConvEngine.Kernels.Cpu;
+using ConvEngine.Kernels.Cuda;
 using ConvEngine.Kernels.OpenCl;
 
 namespace ConvEngine.Kernels;
@@ -17,7 +18,7 @@ public static class Accelerators
     [
         new("cpu", [CpuBackend.Instance], null),
         new("opencl", OpenClDiscovery.Devices, OpenClDiscovery.UnavailableReason),
-        new("cuda", [], "this build of ConvEngine has no CUDA backend yet"),
+        new("cuda", CudaDiscovery.Devices, CudaDiscovery.UnavailableReason),
     ]);
 
     /// <summary>One report per accelerator kind, CPU first; the same backend instances on every call.</summary>

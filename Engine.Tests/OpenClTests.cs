@@ -1,4 +1,5 @@
 using ConvEngine.Kernels;
+using ConvEngine.Kernels.Dialect;
 using ConvEngine.Kernels.KernelSources;
 using ConvEngine.Kernels.OpenCl;
 using ConvEngine.Kernels.OpenCl.Native;
@@ -29,9 +30,9 @@ public sealed class OpenClTests
         string broken = KernelSource.Read("prelude.opencl.h") + "\nKERNEL void broken(GLOBAL float* x) { x[0] = no_such_variable; }\n";
         var e = Assert.Throws<OpenClException>(() => device.Build(broken, ""))!;
         Assert.That(e.Message, Does.StartWith($"clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE on {device.Name} ({device.DeviceName})\n"));
-        Assert.That(e.BuildLog, Does.Contain("no_such_variable"));
-        Assert.That(e.Message, Does.Contain(e.BuildLog!.Trim()));
-        Assert.That((e.Function, e.StatusName), Is.EqualTo(("clBuildProgram", "CL_BUILD_PROGRAM_FAILURE")));
+        Assert.That(e.CompilerLog, Does.Contain("no_such_variable"));
+        Assert.That(e.Message, Does.Contain(e.CompilerLog!.Trim()));
+        Assert.That((e.Function, e.CodeName), Is.EqualTo(("clBuildProgram", "CL_BUILD_PROGRAM_FAILURE")));
         Assert.That(e, Is.InstanceOf<ConvEngineException>());
     }
 

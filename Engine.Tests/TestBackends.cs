@@ -9,9 +9,14 @@ namespace ConvEngine.Tests;
 /// </summary>
 public static class TestBackends
 {
-    public static IEnumerable<TestFixtureData> Fixtures()
+    public static IEnumerable<TestFixtureData> Fixtures() => For(Accelerators.Probe());
+
+    /// <summary>The same for the accelerator kinds other than the CPU backend (OpenCL, CUDA), for tests that compare them with it.</summary>
+    public static IEnumerable<TestFixtureData> AcceleratorFixtures() => For(Accelerators.Probe().Where(r => r.Kind != "cpu"));
+
+    private static IEnumerable<TestFixtureData> For(IEnumerable<AcceleratorReport> reports)
     {
-        foreach (var report in Accelerators.Probe())
+        foreach (var report in reports)
         {
             if (report.Devices.Count == 0)
                 yield return new TestFixtureData(report.Kind).SetArgDisplayNames(report.Kind);

@@ -20,10 +20,24 @@
 #define NUM_GROUPS(d) CUDA_AXIS_(gridDim, d)
 #define GLOBAL_ID(d) (GROUP_ID(d) * LOCAL_SIZE(d) + LOCAL_ID(d))
 
-/* NVRTC compiles without the C headers: the float math functions and isnan/isinf/isfinite are built in. */
+/*
+ * NVRTC compiles without the C headers: the float math functions (expf, fmaf, ...) and int min/max are CUDA device
+ * built-ins. The constants and classification tests are defined here unless its built-in headers already made them
+ * macros, so the kernels never depend on which CUDA release declares what; the tests take plain variables, and
+ * without fast-math x != x holds exactly for NaN.
+ */
 #ifndef INFINITY
 #define INFINITY __int_as_float(0x7f800000)
 #endif
 #ifndef NAN
 #define NAN __int_as_float(0x7fffffff)
+#endif
+#ifndef isnan
+#define isnan(x) ((x) != (x))
+#endif
+#ifndef isinf
+#define isinf(x) (fabsf(x) == INFINITY)
+#endif
+#ifndef isfinite
+#define isfinite(x) (fabsf(x) < INFINITY)
 #endif

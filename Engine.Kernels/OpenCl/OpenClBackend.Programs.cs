@@ -1,4 +1,5 @@
 using System.Text;
+using ConvEngine.Kernels.Dialect;
 using ConvEngine.Kernels.KernelSources;
 using ConvEngine.Kernels.OpenCl.Native;
 
@@ -9,18 +10,12 @@ namespace ConvEngine.Kernels.OpenCl;
 // launched and kept, with its kernel objects, for the life of the backend.
 public sealed partial class OpenClBackend
 {
-    /// <summary>Work-items per work-group of the one-item-per-element kernels.</summary>
-    private const int LinearGroup = 256;
-
     private readonly Dictionary<string, ClHandle> _programs = [];
     private readonly Dictionary<string, ClHandle> _kernels = [];
 
-    /// <summary>
-    /// Queues <paramref name="kernel"/> of <paramref name="family"/> (built with <paramref name="defines"/>) over
-    /// <paramref name="range"/>. Setting the arguments and enqueuing happen under one lock, since a kernel
-    /// object's arguments are shared state.
-    /// </summary>
-    internal unsafe void Launch(string family, string defines, string kernel, NdRange range, params ReadOnlySpan<KernelArg> args)
+    /// <inheritdoc/>
+    /// <remarks>Setting the arguments and enqueuing happen under one lock, since a kernel object's arguments are shared state.</remarks>
+    internal override unsafe void Launch(string family, string defines, string kernel, NdRange range, params ReadOnlySpan<KernelArg> args)
     {
         lock (_sync)
         {
@@ -28,7 +23,7 @@ public sealed partial class OpenClBackend
             var held = new ClHandle?[args.Length];
             try
             {
-                for (int i = 0; i < args.Length; i++) held[i] = args[i].SetOn(k, (uint)i, kernel, Where);
+                for (int i = 0; i < args.Length; i++) held[i] = SetArg(k, (uint)i, args[i], kernel);
                 nuint* global = stackalloc nuint[3], local = stackalloc nuint[3];
                 for (int d = 0; d < 3; d++)
                 {
@@ -45,10 +40,33 @@ public sealed partial class OpenClBackend
         }
     }
 
-    /// <summary>Queues a one-work-item-per-element kernel over n elements (nothing for n = 0).</summary>
-    internal void LaunchLinear(string family, string kernel, int n, params ReadOnlySpan<KernelArg> args)
+    /// <summary>
+    /// Sets <paramref name="arg"/> as argument <paramref name="index"/> of <paramref name="kernel"/> (named
+    /// <paramref name="name"/> in errors). A buffer's handle gets a reference, returned for the caller to release
+    /// once the launch is queued, so that it cannot be released in between.
+    /// </summary>
+    private unsafe ClHandle? SetArg(nint kernel, uint index, in KernelArg arg, string name)
     {
-        if (n > 0) Launch(family, "", kernel, NdRange.Linear(n, LinearGroup), args);
+        int status;
+        if (!arg.IsBuffer)
+        {
+            fixed (byte* value = arg.Bytes) status = ClApi.clSetKernelArg(kernel, index, (nuint)arg.Bytes.Length, value);
+            CheckArg(status);
+            return null;
+        }
+        var handle = arg.BufferOrNull is { } buffer ? Mem(buffer).Memory : null;
+        bool added = false;
+        handle?.DangerousAddRef(ref added);
+        nint mem = handle?.Value ?? 0;
+        status = ClApi.clSetKernelArg(kernel, index, (nuint)sizeof(nint), &mem);
+        if (status != ClStatus.Success && added) handle!.DangerousRelease();
+        CheckArg(status);
+        return handle;
+
+        void CheckArg(int result)
+        {
+            if (result != ClStatus.Success) throw new OpenClException($"clSetKernelArg({name}, {index})", result, Where);
+        }
     }
 
     /// <summary>
@@ -111,15 +129,4 @@ public sealed partial class OpenClBackend
         _kernels.Clear();
         _programs.Clear();
     }
-}
-
-/// <summary>A launch's global and local sizes in three dimensions (unused ones 1); the global size is a whole number of work-groups.</summary>
-internal readonly record struct NdRange(int[] Global, int[] Local)
-{
-    /// <summary>n work-items in groups of <paramref name="group"/>, rounded up to whole groups (kernels check i &lt; n).</summary>
-    public static NdRange Linear(int n, int group) => new([(n + group - 1) / group * group, 1, 1], [group, 1, 1]);
-
-    /// <summary>A grid of groups × groupSize work-items in each dimension.</summary>
-    public static NdRange Groups((int X, int Y, int Z) groups, (int X, int Y) groupSize) =>
-        new([groups.X * groupSize.X, groups.Y * groupSize.Y, groups.Z], [groupSize.X, groupSize.Y, 1]);
 }

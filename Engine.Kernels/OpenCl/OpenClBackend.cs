@@ -1,16 +1,17 @@
+using ConvEngine.Kernels.Dialect;
 using ConvEngine.Kernels.OpenCl.Native;
 
 namespace ConvEngine.Kernels.OpenCl;
 
 /// <summary>
 /// The OpenCL backend for one device: every contract method runs as kernels of the shared kernel dialect
-/// (Engine.Kernels/KernelSources) on one in-order command queue, so calls return once queued and tensors stay
-/// in device memory; only <see cref="Upload"/> and <see cref="Download"/> cross to the host. The op families
-/// live in the partial files beside this one; kernel programs compile on first use (OpenClBackend.Programs.cs).
+/// (Engine.Kernels/KernelSources, launched by <see cref="DialectBackend"/>) on one in-order command queue, so calls
+/// return once queued and tensors stay in device memory; only <see cref="Upload"/> and <see cref="Download"/> cross
+/// to the host. Kernel programs compile on first use (OpenClBackend.Programs.cs).
 /// Instances come from <see cref="OpenClDiscovery"/> (and <see cref="Accelerators.Probe"/>), one per device,
 /// for the life of the process.
 /// </summary>
-public sealed partial class OpenClBackend : IBackend
+public sealed partial class OpenClBackend : DialectBackend
 {
     private readonly OpenClDeviceInfo _info;
     private readonly object _sync = new();
@@ -31,7 +32,7 @@ public sealed partial class OpenClBackend : IBackend
     public int Index { get; }
 
     /// <inheritdoc/>
-    public string Name => $"opencl:{Index}";
+    public override string Name => $"opencl:{Index}";
 
     /// <summary>CL_DEVICE_NAME.</summary>
     public string DeviceName => _info.Name;
@@ -58,29 +59,29 @@ public sealed partial class OpenClBackend : IBackend
     public ulong MaxAllocationBytes => _info.MaxAllocation;
 
     /// <inheritdoc/>
-    public string Description =>
+    private protected override int ParallelUnits => ComputeUnits;
+
+    /// <inheritdoc/>
+    public override string Description =>
         $"{DeviceName} ({DeviceKind}), {DeviceVersion}, {_info.CVersion}, driver {_info.Driver}, "
         + $"{ComputeUnits} compute units, {GlobalMemoryBytes / (double)(1L << 30):0.0} GiB";
 
-    /// <summary>The device as messages name it: <c>opencl:0 (device name)</c>.</summary>
-    internal string Where => $"{Name} ({DeviceName})";
+    /// <inheritdoc/>
+    internal override string Where => $"{Name} ({DeviceName})";
 
     // ---- memory ------------------------------------------------------------------------------------------------
 
     /// <inheritdoc/>
-    public DeviceBuffer Allocate(int length)
+    /// <remarks>Drivers may place the memory only when it is first used, so the zero fill can be what runs out.</remarks>
+    public override DeviceBuffer Allocate(int length)
     {
         var buffer = NewBuffer(length);
-        // Drivers may place the memory only when it is first used, so the zero fill can be what runs out.
         RetryingOutOfMemory(4L * length, () => Fill(buffer, 0, length, 0f));
         return buffer;
     }
 
     /// <inheritdoc/>
-    public DeviceBuffer AllocateUninitialized(int length) => NewBuffer(length);
-
-    /// <summary>A buffer of <paramref name="length"/> floats whose contents are undefined (scratch the caller overwrites).</summary>
-    internal unsafe OpenClBuffer NewBuffer(int length)
+    internal override unsafe OpenClBuffer NewBuffer(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length == 0) return new OpenClBuffer(this, 0, null, null);
@@ -121,40 +122,50 @@ public sealed partial class OpenClBackend : IBackend
     }
 
     /// <inheritdoc/>
-    public MemoryStats Memory => _cache.Stats;
+    public override MemoryStats Memory => _cache.Stats;
 
     /// <inheritdoc/>
-    public void EmptyCache() => _cache.Clear(handle => handle.Dispose());
+    public override void EmptyCache() => _cache.Clear(handle => handle.Dispose());
 
     /// <inheritdoc/>
-    public unsafe void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0)
+    private protected override unsafe void FillMemory(DeviceBuffer dst, int offset, int count, float value) =>
+        ClCheck.Status(ClApi.clEnqueueFillBuffer(Queue, Mem(dst).Memory!.Value, &value, sizeof(float), (nuint)(4L * offset),
+            (nuint)(4L * count), 0, null, null), "clEnqueueFillBuffer", Where);
+
+    /// <inheritdoc/>
+    private protected override unsafe void CopyMemory(DeviceBuffer src, int srcOffset, DeviceBuffer dst, int dstOffset, int count) =>
+        ClCheck.Status(ClApi.clEnqueueCopyBuffer(Queue, Mem(src).Memory!.Value, Mem(dst).Memory!.Value, (nuint)(4L * srcOffset),
+            (nuint)(4L * dstOffset), (nuint)(4L * count), 0, null, null), "clEnqueueCopyBuffer", Where);
+
+    /// <inheritdoc/>
+    public override unsafe void Upload(ReadOnlySpan<float> src, DeviceBuffer dst, int dstOffset = 0)
     {
         var buffer = Mem(dst);
         CheckRange(buffer, dstOffset, src.Length);
         if (src.IsEmpty) return;
         // Blocking: the span is only pinned for the duration of the call.
         fixed (float* p = src)
-            ClCheck.Status(ClApi.clEnqueueWriteBuffer(Queue, buffer.Handle!.Value, ClApi.True, (nuint)(4L * dstOffset),
+            ClCheck.Status(ClApi.clEnqueueWriteBuffer(Queue, buffer.Memory!.Value, ClApi.True, (nuint)(4L * dstOffset),
                 (nuint)(4L * src.Length), p, 0, null, null), "clEnqueueWriteBuffer", Where);
     }
 
     /// <inheritdoc/>
-    public unsafe void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
+    public override unsafe void Download(DeviceBuffer src, int srcOffset, Span<float> dst)
     {
         var buffer = Mem(src);
         CheckRange(buffer, srcOffset, dst.Length);
         if (dst.IsEmpty) return;
         // Blocking, and the queue is in order: the read waits for every kernel queued before it.
         fixed (float* p = dst)
-            ClCheck.Status(ClApi.clEnqueueReadBuffer(Queue, buffer.Handle!.Value, ClApi.True, (nuint)(4L * srcOffset),
+            ClCheck.Status(ClApi.clEnqueueReadBuffer(Queue, buffer.Memory!.Value, ClApi.True, (nuint)(4L * srcOffset),
                 (nuint)(4L * dst.Length), p, 0, null, null), "clEnqueueReadBuffer", Where);
     }
 
     /// <inheritdoc/>
-    public void Synchronize() => ClCheck.Status(ClApi.clFinish(Queue), "clFinish", Where);
+    public override void Synchronize() => ClCheck.Status(ClApi.clFinish(Queue), "clFinish", Where);
 
     /// <summary>Waits for queued work, then releases kernels, programs, queue and context; the backend is unusable after.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         lock (_sync)
         {
@@ -232,7 +243,7 @@ public sealed partial class OpenClBackend : IBackend
         }
         catch (OpenClException e) when (IsOutOfMemory(e))
         {
-            throw new OutOfDeviceMemoryException(Where, bytes, FreeBytes, $"{e.Function} failed: {e.StatusName}", e);
+            throw new OutOfDeviceMemoryException(Where, bytes, FreeBytes, $"{e.Function} failed: {e.CodeName}", e);
         }
     }
 
@@ -244,24 +255,8 @@ public sealed partial class OpenClBackend : IBackend
     });
 
     // CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES, CL_OUT_OF_HOST_MEMORY
-    private static bool IsOutOfMemory(OpenClException e) => e.Status is -4 or -5 or -6;
+    private static bool IsOutOfMemory(OpenClException e) => e.Code is -4 or -5 or -6;
 
     /// <summary>The OpenCL buffer behind <paramref name="buffer"/>, checking it belongs to this device.</summary>
-    internal OpenClBuffer Mem(DeviceBuffer buffer)
-    {
-        if (buffer is not OpenClBuffer cl || !ReferenceEquals(cl.Backend, this))
-            throw new ConvEngineException(DeviceErrors.Mismatch(buffer.Backend.Name, Name));
-        cl.ThrowIfReleased();
-        return cl;
-    }
-
-    /// <summary><see cref="Mem"/> for an optional buffer.</summary>
-    internal OpenClBuffer? MemOrNull(DeviceBuffer? buffer) => buffer is null ? null : Mem(buffer);
-
-    private static void CheckRange(OpenClBuffer buffer, int offset, int count)
-    {
-        if (offset < 0 || count < 0 || (long)offset + count > buffer.Length)
-            throw new ArgumentOutOfRangeException(nameof(offset),
-                $"elements [{offset}, {(long)offset + count}) are outside a buffer of {buffer.Length}");
-    }
+    private OpenClBuffer Mem(DeviceBuffer buffer) => (OpenClBuffer)Own(buffer);
 }

@@ -33,7 +33,7 @@ public static class OpenClDiscovery
     {
         DllNotFoundException => $"{ClApi.Library} not found (apt-get install ocl-icd-libopencl1 pocl-opencl-icd)",
         EntryPointNotFoundException e => $"{ClApi.Library} is not an OpenCL 1.2 loader: {e.Message}",
-        OpenClException { Status: ClStatus.PlatformNotFoundKhr } =>
+        OpenClException { Code: ClStatus.PlatformNotFoundKhr } =>
             "no OpenCL platform: the loader found no driver in /etc/OpenCL/vendors (apt-get install pocl-opencl-icd, or a GPU's OpenCL driver)",
         _ => failure.Message.ReplaceLineEndings(" "),
     };

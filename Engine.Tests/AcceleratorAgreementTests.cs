@@ -1,12 +1,12 @@
 using ConvEngine.Kernels;
 using ConvEngine.Kernels.Cpu;
-using ConvEngine.Kernels.OpenCl;
+using ConvEngine.Kernels.Dialect;
 
 namespace ConvEngine.Tests;
 
 /// <summary>
-/// Every backend method on opencl:0 against the CPU backend, the reference semantics, on the same random inputs,
-/// including the cases the shared tests reach rarely: strides and paddings that leave pixels outside every window,
+/// Every backend method on each accelerator device (opencl:N, cuda:N) against the CPU backend, the reference
+/// semantics, on the same random inputs, including the cases the shared tests reach rarely: strides and paddings that leave pixels outside every window,
 /// transposed and batched products with β, ties and NaN in maxima, broadcasting over non-contiguous views, and
 /// shapes large enough to take the split and multi-block kernel paths. Outputs start as 7 on both sides, so an
 /// output that is accumulated into instead of overwritten shows. Tolerance per element is the golden suite's,
@@ -15,23 +15,22 @@ namespace ConvEngine.Tests;
 /// The tiled products run both ways (see tiles.h): staged in local memory, as on GPUs, and from registers, as on
 /// CPU devices, whichever way this device uses by default.
 /// </summary>
-[TestFixture]
-public sealed class OpenClAgreementTests
+[TestFixtureSource(typeof(TestBackends), nameof(TestBackends.AcceleratorFixtures))]
+public sealed class AcceleratorAgreementTests(string deviceName) : BackendFixture(deviceName)
 {
     private static readonly IBackend Cpu = CpuBackend.Instance;
-    private OpenClBackend _cl = null!;
+    private DialectBackend _device = null!;
     private bool _deviceLocalTiles;
 
     [OneTimeSetUp]
     public void FindDevice()
     {
-        if (OpenClDiscovery.Devices.Count == 0) Assert.Ignore($"opencl unavailable: {OpenClDiscovery.UnavailableReason}");
-        _cl = OpenClDiscovery.Devices[0];
-        _deviceLocalTiles = _cl.LocalTiles;
+        _device = (DialectBackend)Device.Backend;
+        _deviceLocalTiles = _device.LocalTiles;
     }
 
     [TearDown]
-    public void RestoreTiling() => _cl.LocalTiles = _deviceLocalTiles;
+    public void RestoreTiling() => _device.LocalTiles = _deviceLocalTiles;
 
     // ---- convolution ---------------------------------------------------------------------------------------
 
@@ -231,7 +230,7 @@ public sealed class OpenClAgreementTests
     {
         foreach (bool local in new[] { false, true })
         {
-            _cl.LocalTiles = local;
+            _device.LocalTiles = local;
             yield return local ? "tiles in local memory" : "tiles in registers";
         }
     }
@@ -251,7 +250,7 @@ public sealed class OpenClAgreementTests
             op(backend, ins, outs);
             return [.. (resultsFromInputs ?? []).Select(i => ins[i]).Concat(outs).Select(buffer => Downloaded(backend, buffer))];
         }
-        float[][] want = Run(Cpu), got = Run(_cl);
+        float[][] want = Run(Cpu), got = Run(_device);
         for (int r = 0; r < want.Length; r++)
             for (int i = 0; i < want[r].Length; i++)
             {
@@ -259,7 +258,7 @@ public sealed class OpenClAgreementTests
                 bool same = float.IsNaN(w) ? float.IsNaN(g)
                     : exact || float.IsInfinity(w) ? g.Equals(w)
                     : Math.Abs(g - w) <= 1e-4 + 1e-3 * Math.Abs(w);
-                if (!same) Assert.Fail($"{what}: result {r}, element {i}: opencl {g:R}, cpu {w:R}");
+                if (!same) Assert.Fail($"{what}: result {r}, element {i}: {_device.Name} {g:R}, cpu {w:R}");
             }
     }
 

@@ -1,11 +1,10 @@
 using ConvEngine.Kernels.KernelSources;
-using ConvEngine.Kernels.OpenCl.Native;
 
-namespace ConvEngine.Kernels.OpenCl;
+namespace ConvEngine.Kernels.Dialect;
 
 // Element-wise ops (elementwise.k): fill, strided copy, unary functions and derivatives, broadcasting binary ops.
 // Views are merged (StridedArgs) before launching, so contiguous views take the plain one-run kernels.
-public sealed partial class OpenClBackend
+public abstract partial class DialectBackend
 {
     private const string Elementwise = "elementwise";
 
@@ -14,19 +13,17 @@ public sealed partial class OpenClBackend
         [UnaryOp.Sigmoid, UnaryOp.Tanh, UnaryOp.Relu, UnaryOp.Exp, UnaryOp.Log, UnaryOp.Sqrt, UnaryOp.Abs, UnaryOp.PowScalar];
 
     /// <inheritdoc/>
-    public unsafe void Fill(DeviceBuffer dst, int offset, int count, float value)
+    public void Fill(DeviceBuffer dst, int offset, int count, float value)
     {
-        var buffer = Mem(dst);
+        var buffer = Own(dst);
         CheckRange(buffer, offset, count);
-        if (count == 0) return;
-        ClCheck.Status(ClApi.clEnqueueFillBuffer(Queue, buffer.Handle!.Value, &value, sizeof(float), (nuint)(4L * offset),
-            (nuint)(4L * count), 0, null, null), "clEnqueueFillBuffer", Where);
+        if (count > 0) FillMemory(buffer, offset, count, value);
     }
 
     /// <inheritdoc/>
-    public unsafe void Copy(in StridedView src, in StridedView dst)
+    public void Copy(in StridedView src, in StridedView dst)
     {
-        OpenClBuffer from = Mem(src.Buffer), to = Mem(dst.Buffer);
+        DeviceBuffer from = Own(src.Buffer), to = Own(dst.Buffer);
         if (src.Count == 0) return;
         if (ReferenceEquals(from, to) && Overlap(src, dst))
         {
@@ -39,8 +36,7 @@ public sealed partial class OpenClBackend
         }
         var (shape, layouts) = StridedArgs.Merge(src.Shape, src, dst);
         if (StridedArgs.IsOneRun(shape, layouts))
-            ClCheck.Status(ClApi.clEnqueueCopyBuffer(Queue, from.Handle!.Value, to.Handle!.Value, (nuint)(4L * src.Offset),
-                (nuint)(4L * dst.Offset), (nuint)(4L * shape.Count), 0, null, null), "clEnqueueCopyBuffer", Where);
+            CopyMemory(from, src.Offset, to, dst.Offset, shape.Count);
         else
             LaunchLinear(Elementwise, "copy_strided", shape.Count,
                 KernelArg.Buffer(from), KernelArg.Buffer(to), KernelArg.Value(shape), KernelArg.Value(layouts[0]), KernelArg.Value(layouts[1]));
@@ -50,22 +46,22 @@ public sealed partial class OpenClBackend
     public void Unary(UnaryOp op, DeviceBuffer x, DeviceBuffer y, int n, float scalar = 0f)
     {
         if (!Enum.IsDefined(op)) throw new ConvEngineException($"unary op {op} is not supported on {Name}");
-        LaunchLinear(Elementwise, "unary", n, KernelArg.Buffer(Mem(x)), KernelArg.Buffer(Mem(y)), n, (int)op, scalar);
+        LaunchLinear(Elementwise, "unary", n, KernelArg.Buffer(Own(x)), KernelArg.Buffer(Own(y)), n, (int)op, scalar);
     }
 
     /// <inheritdoc/>
     public void UnaryBackward(UnaryOp op, DeviceBuffer x, DeviceBuffer y, DeviceBuffer gy, DeviceBuffer gx, int n, float scalar = 0f)
     {
         if (!Differentiable.Contains(op)) throw new ConvEngineException($"unary op {op} has no derivative kernel");
-        LaunchLinear(Elementwise, "unary_backward", n, KernelArg.Buffer(Mem(x)), KernelArg.Buffer(Mem(y)),
-            KernelArg.Buffer(Mem(gy)), KernelArg.Buffer(Mem(gx)), n, (int)op, scalar);
+        LaunchLinear(Elementwise, "unary_backward", n, KernelArg.Buffer(Own(x)), KernelArg.Buffer(Own(y)),
+            KernelArg.Buffer(Own(gy)), KernelArg.Buffer(Own(gx)), n, (int)op, scalar);
     }
 
     /// <inheritdoc/>
     public void Binary(BinaryOp op, in StridedView a, in StridedView b, in StridedView dst)
     {
         if (!Enum.IsDefined(op)) throw new ConvEngineException($"binary op {op} is not supported on {Name}");
-        OpenClBuffer ab = Mem(a.Buffer), bb = Mem(b.Buffer), db = Mem(dst.Buffer);
+        DeviceBuffer ab = Own(a.Buffer), bb = Own(b.Buffer), db = Own(dst.Buffer);
         var (shape, l) = StridedArgs.Merge(dst.Shape, a, b, dst);
         if (StridedArgs.IsOneRun(shape, l))
             LaunchLinear(Elementwise, "binary_contiguous", shape.Count, KernelArg.Buffer(ab), a.Offset, KernelArg.Buffer(bb), b.Offset,

@@ -1,6 +1,6 @@
 using ConvEngine.Kernels.KernelSources;
 
-namespace ConvEngine.Kernels.OpenCl;
+namespace ConvEngine.Kernels.Dialect;
 
 // 2-D convolution (conv2d.k): im2col into a device column matrix (and the output gradient rearranged likewise),
 // then tiled products that write the result in its final layout, a chunk of samples at a time so that the column
@@ -8,7 +8,7 @@ namespace ConvEngine.Kernels.OpenCl;
 //   forward          O × samples·OH·OW        over C·KH·KW
 //   backward-input   C·KH·KW × samples·OH·OW  over O, then col2im adds each pixel's taps
 //   backward-weight  O × C·KH·KW              over samples·OH·OW, split into slices when the weight is small
-public sealed partial class OpenClBackend
+public abstract partial class DialectBackend
 {
     private const string Conv2d = "conv2d";
 
@@ -16,13 +16,13 @@ public sealed partial class OpenClBackend
     private const int ColumnBudget = 1 << 24;
 
     /// <summary>Work-groups worth aiming for: a few per compute unit, so every unit has work and some to spare.</summary>
-    private int TargetGroups => Math.Max(8, 4 * ComputeUnits);
+    private int TargetGroups => Math.Max(8, 4 * ParallelUnits);
 
     /// <inheritdoc/>
     public void Conv2dForward(Conv2dParams p, DeviceBuffer input, DeviceBuffer weight, DeviceBuffer? bias, DeviceBuffer output)
     {
-        OpenClBuffer x = Mem(input), w = Mem(weight), y = Mem(output);
-        OpenClBuffer? b = MemOrNull(bias);
+        DeviceBuffer x = Own(input), w = Own(weight), y = Own(output);
+        DeviceBuffer? b = OwnOrNull(bias);
         if (p.OutputSize == 0) return;
         var shape = KernelArg.Value(new ConvShapeArg(p));
         int taps = p.C * p.KH * p.KW, positions = p.OH * p.OW, chunk = ChunkSamples(p);
@@ -40,7 +40,7 @@ public sealed partial class OpenClBackend
     /// <inheritdoc/>
     public void Conv2dBackwardInput(Conv2dParams p, DeviceBuffer gradOutput, DeviceBuffer weight, DeviceBuffer gradInput)
     {
-        OpenClBuffer gy = Mem(gradOutput), w = Mem(weight), gx = Mem(gradInput);
+        DeviceBuffer gy = Own(gradOutput), w = Own(weight), gx = Own(gradInput);
         if (p.InputSize == 0) return;
         var shape = KernelArg.Value(new ConvShapeArg(p));
         int taps = p.C * p.KH * p.KW, positions = p.OH * p.OW, chunk = ChunkSamples(p);
@@ -60,8 +60,8 @@ public sealed partial class OpenClBackend
     /// <inheritdoc/>
     public void Conv2dBackwardWeight(Conv2dParams p, DeviceBuffer input, DeviceBuffer gradOutput, DeviceBuffer gradWeight, DeviceBuffer? gradBias)
     {
-        OpenClBuffer x = Mem(input), gy = Mem(gradOutput), gw = Mem(gradWeight);
-        OpenClBuffer? gb = MemOrNull(gradBias);
+        DeviceBuffer x = Own(input), gy = Own(gradOutput), gw = Own(gradWeight);
+        DeviceBuffer? gb = OwnOrNull(gradBias);
         if (p.N == 0)
         {
             Fill(gw, 0, p.WeightSize, 0f);

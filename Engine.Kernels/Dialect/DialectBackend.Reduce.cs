@@ -1,8 +1,8 @@
-namespace ConvEngine.Kernels.OpenCl;
+namespace ConvEngine.Kernels.Dialect;
 
 // Reductions over the middle axis of (Outer, Axis, Inner) (reduce.k). Contiguous rows (Inner = 1) or few
 // outputs get a work-group per output folding in local memory; many strided outputs get a work-item each.
-public sealed partial class OpenClBackend
+public abstract partial class DialectBackend
 {
     private const string Reduce = "reduce";
 
@@ -12,7 +12,7 @@ public sealed partial class OpenClBackend
     /// <inheritdoc/>
     public void ReduceSum(in ReduceParams p, DeviceBuffer x, DeviceBuffer y)
     {
-        OpenClBuffer xs = Mem(x), ys = Mem(y);
+        DeviceBuffer xs = Own(x), ys = Own(y);
         if (p.OutputSize == 0) return;
         if (p.Axis == 0)
         {
@@ -28,7 +28,7 @@ public sealed partial class OpenClBackend
     /// <inheritdoc/>
     public void ReduceMax(in ReduceParams p, DeviceBuffer x, DeviceBuffer values, DeviceBuffer indices)
     {
-        OpenClBuffer xs = Mem(x), vs = Mem(values), ix = Mem(indices);
+        DeviceBuffer xs = Own(x), vs = Own(values), ix = Own(indices);
         if (p.OutputSize == 0 || p.Axis == 0) return;
         if (UsesRows(p))
             Launch(Reduce, "", "reduce_max_rows", RowGroups(p.OutputSize, p.Axis),
@@ -39,11 +39,4 @@ public sealed partial class OpenClBackend
     }
 
     private static bool UsesRows(in ReduceParams p) => p.Inner == 1 || p.OutputSize < ColumnOutputs;
-
-    /// <summary>One work-group per output (or softmax row), sized to the axis: a power of two up to 256 (GROUP_MAX in tree.h).</summary>
-    private static NdRange RowGroups(int outputs, int axis)
-    {
-        int size = (int)Math.Min(256, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(axis, 1)));
-        return NdRange.Groups((outputs, 1, 1), (size, 1));
-    }
 }

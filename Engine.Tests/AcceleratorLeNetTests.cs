@@ -1,38 +1,45 @@
 using System.Diagnostics;
 using ConvEngine.Data;
-using ConvEngine.Kernels.OpenCl;
 using ConvEngine.Samples.Models;
 using ConvEngine.Samples.Training;
 
 namespace ConvEngine.Tests;
 
 /// <summary>
-/// A short LeNet training on real Fashion-MNIST, run from the same seed on the CPU backend and on opencl:0: the
-/// two must reach the same test accuracy within 0.01. The ReLU variant with Adam learns within a few hundred steps
+/// A short LeNet training on real Fashion-MNIST, run from the same seed on the CPU backend and on each accelerator
+/// device (opencl:N, cuda:N): the two must reach the same test accuracy within 0.01. The ReLU variant with Adam learns within a few hundred steps
 /// (the sigmoid one would still sit on its plateau at chance, where any two runs agree), so the check compares two
 /// trained models. A fixed subset keeps it to about a minute on PoCL: 6,400 training images in batches of 64 for
 /// 3 epochs (300 steps), evaluated on the first 2,000 test images.
 /// </summary>
-[TestFixture]
+[TestFixtureSource(typeof(TestBackends), nameof(TestBackends.AcceleratorFixtures))]
 [NonParallelizable] // minutes of work on every core
-public sealed class OpenClLeNetTests
+public sealed class AcceleratorLeNetTests(string deviceName) : BackendFixture(deviceName)
 {
     private const int TrainImages = 6400, TestImages = 2000, BatchSize = 64, Epochs = 3;
 
     [Test]
     public void LeNet_TrainsToTheCpuBackendsAccuracy()
     {
-        if (OpenClDiscovery.Devices.Count == 0) Assert.Ignore($"opencl unavailable: {OpenClDiscovery.UnavailableReason}");
-        if (!File.Exists(Path.Combine(FashionMnist.SystemFolder, "train-images-idx3-ubyte.gz")))
-            Assert.Ignore($"{FashionMnist.SystemFolder} is absent (Debian package dataset-fashion-mnist not installed)");
-        var data = FashionMnist.Load(FashionMnist.SystemFolder);
+        // $CONVENGINE_DATA where the data travelled with the tests (tools/cuda/verify.sh), else Debian's package.
+        string folder = Environment.GetEnvironmentVariable(FashionMnist.EnvironmentVariable) is { Length: > 0 } given ? given : FashionMnist.SystemFolder;
+        FashionMnist data;
+        try
+        {
+            data = FashionMnist.Load(folder);
+        }
+        catch (ConvEngineException e)
+        {
+            Assert.Ignore($"{e.Message} (Debian package dataset-fashion-mnist not installed, {FashionMnist.EnvironmentVariable} not set)");
+            return;
+        }
         ImageDataset train = Subset(data.Train, TrainImages), test = Subset(data.Test, TestImages);
 
         double cpu = TrainedAccuracy(Device.Cpu, train, test);
-        double opencl = TrainedAccuracy(Device.For(OpenClDiscovery.Devices[0]), train, test);
+        double device = TrainedAccuracy(Device, train, test);
 
         Assert.That(cpu, Is.GreaterThan(0.7), "the CPU run learned");
-        Assert.That(opencl, Is.EqualTo(cpu).Within(0.01));
+        Assert.That(device, Is.EqualTo(cpu).Within(0.01));
     }
 
     private static double TrainedAccuracy(Device device, ImageDataset train, ImageDataset test)
