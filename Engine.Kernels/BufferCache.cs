@@ -39,12 +39,6 @@ public sealed class BufferCache<TMemory> where TMemory : class
         }
     }
 
-    /// <summary>Undoes the accounting of a <see cref="Take"/> whose fresh allocation then failed.</summary>
-    public void Untake(int length)
-    {
-        lock (_sync) _inUse -= 4L * length;
-    }
-
     /// <summary>
     /// Takes back the memory of a disposed buffer. Returns false when the cache is full: the caller frees it.
     /// </summary>
@@ -62,7 +56,10 @@ public sealed class BufferCache<TMemory> where TMemory : class
         }
     }
 
-    /// <summary>Records that a buffer dropped without disposal was collected; its memory was not cached.</summary>
+    /// <summary>
+    /// Takes <paramref name="length"/> floats out of the in-use count without caching them: a buffer dropped
+    /// without disposal was collected, or the fresh allocation after a <see cref="Take"/> failed.
+    /// </summary>
     public void Forget(int length)
     {
         lock (_sync) _inUse -= 4L * length;

@@ -95,7 +95,7 @@ public sealed partial class CpuBackend
         double[] biasSums = new double[chunks * p.O]; // (chunks, O)
         var plan = DirectConv2d.AppliesToWeightGrad(p) ? new DirectConv2d.Plan(p) : null;
         int scratchSize = plan is null ? Conv2dKernels.WeightGradScratch(p)
-            : Math.Min(DirectConv2d.SweepSamples(p, plan), (p.N + chunks - 1) / chunks) * plan.PaddedSize;
+            : Math.Min(DirectConv2d.SweepSamples(p, plan), LargestChunk(p.N)) * plan.PaddedSize;
         try
         {
             ForEachSampleChunk(p, scratchSize, (chunk, first, end, scratch, gemmThreads) =>
@@ -136,15 +136,14 @@ public sealed partial class CpuBackend
         var plan = new DirectConv2d.Plan(p);
         float[] weightT = DirectConv2d.TransposeWeight(weight, outChannels, p.C * p.KH * p.KW);
         int inSize = p.C * p.H * p.W, outSize = outChannels * p.OH * p.OW, sweep = DirectConv2d.ForwardSweepSamples(plan);
-        int chunkSamples = (p.N + SampleChunks(p.N) - 1) / Math.Max(1, SampleChunks(p.N));
-        ForEachSampleChunk(p, Math.Min(sweep, chunkSamples) * plan.PaddedSize, (_, first, end, scratch, _) =>
+        ForEachSampleChunk(p, Math.Min(sweep, LargestChunk(p.N)) * plan.PaddedSize, (_, first, end, scratch, _) =>
         {
             fixed (float* padded = scratch, w = weightT, b = bias, y = output)
                 for (int n0 = first; n0 < end; n0 += sweep)
                 {
                     int count = Math.Min(sweep, end - n0);
                     for (int n = 0; n < count; n++)
-                        DirectConv2d.Pad(p, plan, input.AsSpan((n0 + n) * inSize, inSize), scratch[(n * plan.PaddedSize)..]);
+                        Conv2dKernels.Pad(p, input.AsSpan((n0 + n) * inSize, inSize), scratch.Slice(n * plan.PaddedSize, plan.PaddedSize));
                     DirectConv2d.Forward(plan, outChannels, count, padded, w, b, y + (nint)n0 * outSize);
                 }
         });
@@ -164,7 +163,7 @@ public sealed partial class CpuBackend
             {
                 int count = Math.Min(sweep, end - n0);
                 for (int n = 0; n < count; n++)
-                    DirectConv2d.Pad(p, plan, input.AsSpan((n0 + n) * inSize, inSize), scratch[(n * plan.PaddedSize)..]);
+                    Conv2dKernels.Pad(p, input.AsSpan((n0 + n) * inSize, inSize), scratch.Slice(n * plan.PaddedSize, plan.PaddedSize));
                 DirectConv2d.AccumulateWeightGrad(plan, p.O, count, padded, gy + (nint)n0 * outSize, gw);
             }
     }
@@ -175,6 +174,9 @@ public sealed partial class CpuBackend
     /// fixed by the batch size alone, so the weight-gradient partial sums always add up the same way.
     /// </summary>
     private static int SampleChunks(int n) => n >= Threads ? Math.Min(n, 4 * Threads) : Math.Min(n, 1);
+
+    /// <summary>Samples in the largest chunk <see cref="ForEachSampleChunk"/> makes of a batch of <paramref name="n"/>.</summary>
+    private static int LargestChunk(int n) => SampleChunks(n) is var chunks and > 0 ? (n + chunks - 1) / chunks : 0;
 
     /// <summary>
     /// Runs <paramref name="body"/> once per chunk of samples, each with <paramref name="scratchSize"/> floats of

@@ -50,7 +50,7 @@ public sealed partial class CpuBackend : IBackend
         }
         catch
         {
-            _cache.Untake(length);
+            _cache.Forget(length);
             throw;
         }
         return new CpuBuffer(this, data, _cache);

@@ -75,7 +75,7 @@ public sealed partial class CudaBackend : DialectBackend
         }
         catch
         {
-            _cache.Untake(length);
+            _cache.Forget(length);
             throw;
         }
     }

@@ -103,7 +103,7 @@ public sealed partial class OpenClBackend : DialectBackend
         }
         catch
         {
-            _cache.Untake(length);
+            _cache.Forget(length);
             throw;
         }
     }

@@ -182,8 +182,11 @@ internal static unsafe class Conv2dKernels
             Sgemm.Multiply(false, p.O, taps, wide, 1f, gradWide, new ShiftedColumnsTransposed(pixels, hp, wp, p.KH, p.KW, p.OW), beta, gradWeight, threads);
     }
 
-    /// <summary>padded (C, H + 2·PH, W + 2·PW) and its KW − 1 trailing floats = the image with zero borders.</summary>
-    private static void Pad(Conv2dParams p, ReadOnlySpan<float> image, Span<float> padded)
+    /// <summary>
+    /// padded (C, H + 2·PH, W + 2·PW) followed by zeros to the span's end (the slack a kernel reads past the
+    /// image) = the image with zero borders.
+    /// </summary>
+    public static void Pad(Conv2dParams p, ReadOnlySpan<float> image, Span<float> padded)
     {
         int hp = p.H + 2 * p.PH, wp = p.W + 2 * p.PW;
         padded.Clear();

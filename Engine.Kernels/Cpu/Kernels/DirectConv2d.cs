@@ -31,7 +31,10 @@ internal static unsafe class DirectConv2d
     /// which blocks for the cache.
     /// </summary>
     public static bool Applies(Conv2dParams p) =>
-        Avx512F.IsSupported && p.SH == 1 && p.SW == 1 && (long)p.C * (p.H + 2 * p.PH) * (p.W + 2 * p.PW) <= 32 * 1024;
+        Avx512F.IsSupported && p.SH == 1 && p.SW == 1 && PaddedFloats(p) <= 32 * 1024 + Lanes;
+
+    /// <summary>Floats of one padded image (C, Hp, Wp) with the slack position vectors read past it (see <see cref="Plan"/>).</summary>
+    private static long PaddedFloats(Conv2dParams p) => (long)p.C * (p.H + 2 * p.PH) * (p.W + 2 * p.PW) + Lanes;
 
     /// <summary>
     /// Whether the weight gradient should go this way: every register tile sweeps a group of samples' padded
@@ -39,7 +42,7 @@ internal static unsafe class DirectConv2d
     /// 23 KB and 11 KB per sample; a 64-channel 56 × 56 layer would take 1.7 MB and goes through the GEMM).
     /// </summary>
     public static bool AppliesToWeightGrad(Conv2dParams p) =>
-        Applies(p) && new Plan(p).PaddedSize + p.O * p.OH * p.OW <= SweepFloats / 8;
+        Applies(p) && PaddedFloats(p) + p.O * p.OH * p.OW <= SweepFloats / 8;
 
     /// <summary>How many samples one sweep of the output tiles covers: their padded images fill a quarter of <see cref="SweepFloats"/>.</summary>
     public static int ForwardSweepSamples(Plan plan) => Math.Max(1, SweepFloats / 4 / plan.PaddedSize);
@@ -58,26 +61,21 @@ internal static unsafe class DirectConv2d
     {
         public Plan(Conv2dParams p)
         {
-            (Hp, Wp, OutPlane) = (p.H + 2 * p.PH, p.W + 2 * p.PW, p.OH * p.OW);
+            int hp = p.H + 2 * p.PH, wp = p.W + 2 * p.PW;
+            OutPlane = p.OH * p.OW;
             TapOffsets = new int[p.C * p.KH * p.KW];
             var tap = new TapWalker(0, p.KH, p.KW);
-            for (int t = 0; t < TapOffsets.Length; t++, tap.Next()) TapOffsets[t] = (int)tap.Offset(Hp, Wp);
+            for (int t = 0; t < TapOffsets.Length; t++, tap.Next()) TapOffsets[t] = (int)tap.Offset(hp, wp);
             int perRow = (p.OW + Lanes - 1) / Lanes;
             InBase = new int[p.OH * perRow];
             OutBase = new int[InBase.Length];
             Live = new int[InBase.Length];
             for (int oh = 0, j = 0; oh < p.OH; oh++)
                 for (int ow0 = 0; ow0 < p.OW; ow0 += Lanes, j++)
-                    (InBase[j], OutBase[j], Live[j]) = (oh * Wp + ow0, oh * p.OW + ow0, Math.Min(Lanes, p.OW - ow0));
+                    (InBase[j], OutBase[j], Live[j]) = (oh * wp + ow0, oh * p.OW + ow0, Math.Min(Lanes, p.OW - ow0));
             // A position vector's dead lanes read up to 15 floats past the last live input (see the class summary).
-            PaddedSize = p.C * Hp * Wp + Lanes;
+            PaddedSize = (int)PaddedFloats(p);
         }
-
-        /// <summary>Padded image height and width.</summary>
-        public int Hp { get; }
-
-        /// <inheritdoc cref="Hp"/>
-        public int Wp { get; }
 
         /// <summary>Floats of one output channel, OH·OW.</summary>
         public int OutPlane { get; }
@@ -116,15 +114,6 @@ internal static unsafe class DirectConv2d
         for (int o = 0; o < outChannels; o++)
             for (int k = 0; k < taps; k++) t[k * ldw + o] = weight[o * taps + k];
         return t;
-    }
-
-    /// <summary>padded (C, Hp, Wp) plus slack = image (C, H, W) with zero borders.</summary>
-    public static void Pad(Conv2dParams p, Plan plan, ReadOnlySpan<float> image, Span<float> padded)
-    {
-        padded[..plan.PaddedSize].Clear();
-        for (int c = 0; c < p.C; c++)
-            for (int h = 0; h < p.H; h++)
-                image.Slice((c * p.H + h) * p.W, p.W).CopyTo(padded.Slice((c * plan.Hp + h + p.PH) * plan.Wp + p.PW));
     }
 
     /// <summary>
